@@ -1,0 +1,5 @@
+"""The WSGI entry point: `flask --app app run` and `gunicorn app:app`."""
+
+from forum import create_app
+
+app = create_app()

@@ -1,0 +1,197 @@
+"""A plausible demo forum: most seats filled, a few vacant, some members replaced.
+
+Deterministic (a seeded generator) and idempotent: a second load finds everything there.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forum.reference import REGIONS
+from forum.roster import services
+from forum.roster.models import Body, Nomination, Organisation, OrganisationKind, Person, Region
+
+ACCOUNTS_NOTICE = (
+    "Demo accounts: none yet. Logging in arrives with the accounts feature; until then "
+    "`make run` serves the secretariat's pages without login (OPEN_SECRETARIAT=1, "
+    "development only)."
+)
+
+GIVEN = [
+    "Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per",
+    "Kristina", "Mikael", "Lena", "Fredrik", "Emma", "Jonas", "Ingrid", "Henrik", "Malin",
+    "Magnus", "Sofia", "Patrik", "Helena", "Daniel", "Camilla", "Mats", "Linnéa", "Ola",
+    "Åsa", "Björn", "Elin", "Gustav", "Ida", "Niklas", "Maja", "Torbjörn", "Ulrika", "Stefan",
+]
+FAMILY = [
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
+    "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson",
+    "Bengtsson", "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Lindström", "Olofsson",
+    "Lindqvist", "Lindgren", "Berg", "Axelsson", "Bergström", "Lundberg", "Lind", "Lundgren",
+    "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Ali", "Forsberg",
+    "Sjöberg", "Wallin", "Engström", "Eklund", "Danielsson", "Håkansson", "Lundin", "Björk",
+    "Öberg", "Holm", "Samuelsson", "Fransson", "Wikström", "Isaksson",
+]
+MAJORITY_PARTIES = ["S", "M", "C", "S", "M", "KD", "S", "L"]
+OPPOSITION_PARTIES = ["M", "S", "SD", "V", "MP", "C", "KD", "L"]
+
+AGENCIES = [
+    ("Tillväxtverket", "TVV", OrganisationKind.AGENCY, "https://tillvaxtverket.se"),
+    ("Trafikverket", "TRV", OrganisationKind.AGENCY, "https://www.trafikverket.se"),
+    ("Boverket", "", OrganisationKind.AGENCY, "https://www.boverket.se"),
+    ("Post- och telestyrelsen", "PTS", OrganisationKind.AGENCY, "https://www.pts.se"),
+    ("Vinnova", "", OrganisationKind.AGENCY, "https://www.vinnova.se"),
+    ("Arbetsförmedlingen", "AF", OrganisationKind.AGENCY, "https://arbetsformedlingen.se"),
+    ("Landsbygds- och infrastrukturdepartementet", "LI", OrganisationKind.MINISTRY,
+     "https://www.regeringen.se"),
+    ("Näringsdepartementet", "N", OrganisationKind.MINISTRY, "https://www.regeringen.se"),
+    ("Finansdepartementet", "Fi", OrganisationKind.MINISTRY, "https://www.regeringen.se"),
+    ("Sveriges Kommuner och Regioner", "SKR", OrganisationKind.ASSOCIATION,
+     "https://skr.se"),
+]
+
+GUESTS = [
+    ("Tillväxtverket", "Kansliansvarig, Forum för hållbar regional utveckling"),
+    ("Tillväxtverket", "Handläggare, forumets kansli"),
+    ("Tillväxtverket", "Analytiker"),
+    ("Landsbygds- och infrastrukturdepartementet", "Statssekreterare"),
+    ("Landsbygds- och infrastrukturdepartementet", "Departementssekreterare"),
+    ("Näringsdepartementet", "Kansliråd"),
+    ("Trafikverket", "Planeringsdirektör"),
+    ("Sveriges Kommuner och Regioner", "Sektionschef, tillväxt och samhällsbyggnad"),
+]
+
+TERM_START = date(2023, 1, 1)
+PREVIOUS_TERM = (date(2019, 1, 1), date(2022, 12, 31))
+# Seats left vacant, as (county code, body slug, seat slug).
+VACANT = {("09", "politikerforum", "opposition"), ("23", "tjanstepersonsforum", "tjansteperson"),
+          ("17", "politikerforum", "majoritet")}
+# Seats whose holder was replaced during the current term, with the successor's first day.
+REPLACED = {
+    ("12", "politikerforum", "majoritet"): date(2025, 4, 1),
+    ("03", "politikerforum", "opposition"): date(2024, 9, 1),
+    ("25", "tjanstepersonsforum", "tjansteperson"): date(2025, 11, 15),
+    ("05", "tjanstepersonsforum", "tjansteperson"): date(2024, 2, 1),
+}
+# A vacancy that arose when a member left: (seat, last day).
+LEFT = {("17", "politikerforum", "majoritet"): date(2026, 8, 31)}
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("å", "a").replace("ä", "a").replace("ö", "o")
+    text = text.replace("Å", "A").replace("Ä", "A").replace("Ö", "O")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _domain(organisation: str) -> str:
+    return _ascii(organisation).replace(" ", "").replace("-", "").replace(",", "") + ".se"
+
+
+class _Generator:
+    def __init__(self, session: Session):
+        self.session = session
+        self.random = random.Random(2026)
+        # Addresses handed out in this load; the same seed hands out the same ones.
+        self.emails: set[str] = set()
+        self.added = {"organisations": 0, "people": 0, "nominations": 0}
+
+    def person(self, organisation: Organisation, title: str) -> Person:
+        given = self.random.choice(GIVEN)
+        family = self.random.choice(FAMILY)
+        phone = f"0{self.random.randint(10, 99)}-{self.random.randint(100000, 999999)}"
+        base = f"{_ascii(given)}.{_ascii(family)}@{_domain(organisation.name)}"
+        email, n = base, 1
+        while email in self.emails:
+            n += 1
+            email = base.replace("@", f"{n}@")
+        self.emails.add(email)
+        # The generator is seeded: on a second load it proposes the same people in the
+        # same order, and finds them there.
+        existing = self.session.scalar(select(Person).where(Person.email == email))
+        if existing is not None:
+            return existing
+        person = Person(
+            given_name=given,
+            family_name=family,
+            title=title,
+            organisation=organisation,
+            email=email,
+            phone=phone,
+        )
+        self.session.add(person)
+        self.added["people"] += 1
+        return person
+
+
+def load(session: Session) -> dict[str, int]:
+    gen = _Generator(session)
+    organisations = {o.name: o for o in session.scalars(select(Organisation))}
+    for name, short, kind, website in AGENCIES:
+        if name not in organisations:
+            organisations[name] = Organisation(
+                name=name, short_name=short, kind=kind, website=website
+            )
+            session.add(organisations[name])
+            gen.added["organisations"] += 1
+    session.flush()
+
+    regions = {r.code: r for r in session.scalars(select(Region))}
+    bodies = {b.slug: b for b in session.scalars(select(Body))}
+    existing = {
+        (n.person_id, n.seat_id, n.region_id, n.start_date)
+        for n in session.scalars(select(Nomination))
+    }
+
+    def nominate(person, seat, region, start, end=None, party="", by=None, note=""):
+        session.flush()
+        if (person.id, seat.id, region.id, start) in existing:
+            return
+        services.nominate(
+            session, person=person, seat=seat, region=region, start_date=start,
+            end_date=end, party=party, nominated_by=by, note=note,
+        )
+        gen.added["nominations"] += 1
+
+    for index, (code, region_name, _county) in enumerate(REGIONS):
+        region = regions[code]
+        home = organisations[region_name]
+        for body_slug in ("politikerforum", "tjanstepersonsforum"):
+            body = bodies[body_slug]
+            for seat in body.seats:
+                key = (code, body_slug, seat.slug)
+                political = seat.is_political
+                parties = MAJORITY_PARTIES if seat.slug == "majoritet" else OPPOSITION_PARTIES
+                party = parties[(index + len(seat.slug)) % len(parties)] if political else ""
+                title = (
+                    ("Regionråd" if seat.slug == "majoritet" else "Oppositionsråd")
+                    if political
+                    else "Regional utvecklingsdirektör"
+                )
+                # Every third region's seat had another holder in the previous term.
+                if index % 3 == 0:
+                    earlier = gen.person(home, title)
+                    nominate(earlier, seat, region, *PREVIOUS_TERM, party=party, by=home)
+                if key in VACANT and key not in LEFT:
+                    continue
+                holder = gen.person(home, title)
+                end = LEFT.get(key)
+                successor_start = REPLACED.get(key)
+                if successor_start is not None:
+                    end = successor_start - timedelta(days=1)
+                nominate(holder, seat, region, TERM_START, end, party=party, by=home)
+                if successor_start is not None:
+                    successor = gen.person(home, title)
+                    nominate(
+                        successor, seat, region, successor_start, party=party, by=home,
+                        note="Ersätter tidigare ledamot enligt regionstyrelsens beslut.",
+                    )
+
+    for organisation_name, title in GUESTS:
+        gen.person(organisations[organisation_name], title)
+    session.flush()
+    return gen.added

@@ -1,0 +1,1 @@
+"""The forum's public face: the start page, the accessibility statement, the language switch."""

@@ -1,0 +1,1 @@
+"""The roster: regions, organisations, people, bodies, seats and nominations."""

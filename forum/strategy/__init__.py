@@ -1,0 +1,1 @@
+"""The national strategy: its periods and the themes that meetings take up."""
