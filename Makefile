@@ -32,7 +32,7 @@ $(STAMP):
 translations: $(COMPILED)
 
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 # For developers: collect the strings to translate, and merge them into the catalogues.
 extract-messages: $(STAMP)
