@@ -17,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure(app, test_config)
     register_extensions(app)
+    register_proxies(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -65,6 +66,16 @@ def register_extensions(app: Flask) -> None:
     access.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+
+
+def register_proxies(app: Flask) -> None:
+    # Behind a reverse proxy the scheme and client address come from its headers; trust
+    # exactly as many proxies as the deployment says, never more.
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def register_blueprints(app: Flask) -> None:

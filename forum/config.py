@@ -10,6 +10,7 @@ ENV_SETTINGS: dict[str, type] = {
     "OPEN_SECRETARIAT": bool,
     "PREFERRED_URL_SCHEME": str,
     "SESSION_COOKIE_SECURE": bool,
+    "TRUSTED_PROXIES": int,
 }
 
 
@@ -36,7 +37,8 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
-    FORUM_NAME = "Forum för hållbar regional utveckling"
+    # How many reverse proxies stand in front of the app (X-Forwarded-* headers trusted).
+    TRUSTED_PROXIES = 0
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, object]:
@@ -48,5 +50,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, ob
             raw = environ.get(f"FORUM_{name}")
         if raw is None:
             continue
-        found[name] = raw.strip().lower() in {"1", "true", "yes", "on"} if kind is bool else raw
+        if kind is bool:
+            found[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif kind is int:
+            found[name] = int(raw)
+        else:
+            found[name] = raw
     return found

@@ -26,9 +26,20 @@ class SwedishDateField(DateField):
 class IdSelectField(SelectField):
     """A select of database ids, with an empty first choice when optional."""
 
-    def __init__(self, label=None, validators=None, blank: str | None = None, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        blank: str | None = None,
+        optional: bool = True,
+        **kwargs,
+    ):
         super().__init__(label, validators, coerce=self._coerce, validate_choice=True, **kwargs)
         self.blank = blank
+        # A required choice may still start blank, so that nobody is chosen by accident.
+        self.optional = optional and blank is not None
+        if not self.optional:
+            self.flags.required = True
 
     @staticmethod
     def _coerce(value):
@@ -42,15 +53,16 @@ class IdSelectField(SelectField):
     def set_choices(self, pairs) -> None:
         choices = [(id_, label) for id_, label in pairs]
         if self.blank is not None:
-            choices.insert(0, (None, self.blank))
+            # An empty value, so that a browser's `required` sees nothing chosen.
+            choices.insert(0, ("", self.blank))
         self.choices = choices
 
     def pre_validate(self, form):
-        if self.data is None and self.blank is not None:
+        if self.data is None and self.optional:
             return
         if self.data is None:
             raise ValueError(_l("Choose one."))
-        values = {value for value, _ in self.choices or [] if value is not None}
+        values = {value for value, _ in self.choices or [] if value not in (None, "")}
         if self.data not in values:
             raise ValueError(_l("Choose one of the alternatives."))
 

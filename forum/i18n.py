@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
@@ -16,8 +16,8 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    # Swedish unless the browser asks for English first and nobody has chosen yet.
-    return request.accept_languages.best_match(languages, default="sv") or "sv"
+    # Swedish is the service's language whatever the browser says; English is a choice.
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def language() -> str:

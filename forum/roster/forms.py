@@ -62,8 +62,8 @@ class OrganisationForm(Form):
 
 
 class NominationForm(Form):
-    seat_id = IdSelectField(_l("Seat"))
-    person_id = IdSelectField(_l("Person"))
+    seat_id = IdSelectField(_l("Seat"), blank=_l("— choose a seat —"), optional=False)
+    person_id = IdSelectField(_l("Person"), blank=_l("— choose a person —"), optional=False)
     party = text(
         _l("Party"), max_length=60, description=_l("Required for politicians, e.g. S or M.")
     )
@@ -82,7 +82,7 @@ class EndNominationForm(Form):
 
 
 class ReplaceForm(Form):
-    person_id = IdSelectField(_l("Successor"))
+    person_id = IdSelectField(_l("Successor"), blank=_l("— choose a person —"), optional=False)
     party = text(
         _l("Party"), max_length=60, description=_l("Required for politicians, e.g. S or M.")
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from forum.i18n import day, local, term
 from forum.roster import rules
-from forum.roster.models import Nomination, Organisation, Person, Region, Seat
+from forum.roster.models import Nomination, Organisation, OrganisationKind, Person, Region, Seat
 from forum.roster.rules import Holding, RuleViolation, Term
 
 
@@ -137,6 +137,13 @@ def nominate(
     except RuleViolation as violation:
         raise _explain(session, violation, **context) from violation
 
+    if nominated_by is None:
+        # Unless told otherwise, the region nominates through its own organisation.
+        nominated_by = session.scalar(
+            select(Organisation).where(
+                Organisation.region_id == region.id, Organisation.kind == OrganisationKind.REGION
+            )
+        )
     # Built from ids, so that no relationship cascades it into the session before the
     # guarded flush below.
     nomination = Nomination(

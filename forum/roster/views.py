@@ -197,10 +197,13 @@ def edit_organisation(organisation_id: int):
 
 
 def _people_choices():
-    return [
-        (p.id, f"{p.family_name}, {p.given_name}" + (f" ({p.title})" if p.title else ""))
-        for p in db.session.scalars(select(Person).order_by(Person.family_name, Person.given_name))
-    ]
+    def label(p: Person) -> str:
+        about = ", ".join(
+            part for part in (p.title, p.organisation.name if p.organisation else "") if part
+        )
+        return f"{p.family_name}, {p.given_name}" + (f" ({about})" if about else "")
+
+    return [(p.id, label(p)) for p in queries.people(db.session)]
 
 
 def _seat_choices():
