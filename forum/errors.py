@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 SHOWN = {400, 403, 404, 405, 413, 429, 500, 503}
 
@@ -14,6 +15,18 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         template = f"errors/{code}.html" if code in SHOWN else "errors/generic.html"
         return render_template(template, error=error, code=code), code
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # The database went away or is locked: nothing was saved, try again shortly.
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            app.logger.warning("database connection lost: %s", error.orig)
+        else:
+            app.logger.exception("database unavailable")
+        response = render_template(
+            "errors/503.html", error=ServiceUnavailable(), code=503
+        ), 503, {"Retry-After": "30"}
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

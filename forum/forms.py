@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 
 class SwedishDateField(DateField):
@@ -61,10 +61,10 @@ class IdSelectField(SelectField):
         if self.data is None and self.optional:
             return
         if self.data is None:
-            raise ValueError(_l("Choose one."))
+            raise ValidationError(_l("Choose one."))
         values = {value for value, _ in self.choices or [] if value not in (None, "")}
         if self.data not in values:
-            raise ValueError(_l("Choose one of the alternatives."))
+            raise ValidationError(_l("Choose one of the alternatives."))
 
 
 def required(message=None):

@@ -83,6 +83,12 @@ def make_test_app(database_url_: str, **config):
 
 
 @pytest.fixture
+def make_app():
+    """Build an app of one's own: make_app(database_url, **config)."""
+    return make_test_app
+
+
+@pytest.fixture
 def app_config() -> dict:
     """Override in a module or test to change the app's configuration."""
     return {}

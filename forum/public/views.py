@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import HiddenField
 
 from forum.access import PUBLIC, access
 from forum.db import db
@@ -14,7 +15,6 @@ from forum.forms import Form
 from forum.roster.queries import forum_bodies
 from forum.strategy.models import StrategyPeriod
 from forum.timeutil import today
-from wtforms import HiddenField
 
 bp = Blueprint("public", __name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, SubmitField
-from wtforms.validators import Email, Length, Optional, URL
+from wtforms.validators import URL, Email, Length, Optional, ValidationError
 
 from forum.forms import Form, IdSelectField, QueryForm, SwedishDateField, long_text, required, text
 from forum.roster.models import OrganisationKind
@@ -58,7 +58,7 @@ class OrganisationForm(Form):
 
     def validate_region_id(self, field):
         if self.kind.data == OrganisationKind.REGION.value and field.data is None:
-            raise ValueError(_l("A region's organisation belongs to a region."))
+            raise ValidationError(_l("A region's organisation belongs to a region."))
 
 
 class NominationForm(Form):
