@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -41,10 +42,19 @@ def index():
     )
 
 
+# When the accessibility statement was drawn up, last assessed and last updated; change
+# these with the statement's text.
+STATEMENT = {
+    "drawn_up": date(2026, 11, 26),
+    "assessed": date(2026, 11, 26),
+    "updated": date(2026, 11, 26),
+}
+
+
 @bp.get("/accessibility")
 @access(PUBLIC)
 def accessibility():
-    return render_template("public/accessibility.html")
+    return render_template("public/accessibility.html", statement=STATEMENT)
 
 
 def safe_next(target: str | None) -> str:

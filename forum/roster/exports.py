@@ -67,7 +67,9 @@ def _cells(row: RosterRow) -> list[object]:
 
 
 def _filename(on: date, extension: str) -> str:
-    return f"{gettext('forum-roster')}-{on.isoformat()}.{extension}"
+    # Outside the f-string, so that the extractor finds it.
+    stem = gettext("forum-roster")
+    return f"{stem}-{on.isoformat()}.{extension}"
 
 
 def _safe(value: object) -> object:

@@ -22,7 +22,7 @@ class PersonForm(Form):
     given_name = text(_l("Given name"), max_length=100, required_field=True)
     family_name = text(_l("Family name"), max_length=100, required_field=True)
     title = text(
-        _l("Title or role"), max_length=200, description=_l("For example Regionråd.")
+        _l("Title or role"), max_length=200, description=_l("For example regionråd.")
     )
     organisation_id = IdSelectField(_l("Organisation"), blank=_l("— none —"))
     email = EmailField(
@@ -58,7 +58,7 @@ class OrganisationForm(Form):
 
     def validate_region_id(self, field):
         if self.kind.data == OrganisationKind.REGION.value and field.data is None:
-            raise ValidationError(_l("A region's organisation belongs to a region."))
+            raise ValidationError(_l("Choose the region this organisation belongs to."))
 
 
 class NominationForm(Form):

@@ -247,8 +247,9 @@ def nominate(code: str):
             db.session.commit()
             flash(
                 gettext(
-                    "%(name)s was nominated to %(region)s's seat.",
+                    "%(name)s was nominated to the seat %(seat)s for %(region)s.",
                     name=created.person.name,
+                    seat=local(created.seat, "label"),
                     region=found.name,
                 ),
                 "success",
