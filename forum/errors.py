@@ -14,7 +14,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         template = f"errors/{code}.html" if code in SHOWN else "errors/generic.html"
-        return render_template(template, error=error, code=code), code
+        # Keep the exception's own headers, such as Allow on 405 and Retry-After on 429.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template(template, error=error, code=code), code, headers
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):

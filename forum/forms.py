@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 
 class SwedishDateField(DateField):
@@ -17,10 +17,20 @@ class SwedishDateField(DateField):
         super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
 
     def process_formdata(self, valuelist):
+        if not valuelist or not " ".join(valuelist).strip():
+            # Nothing given: for the required and optional validators to judge.
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Write the date as YYYY-MM-DD, e.g. 2026-11-24.")) from None
+
+    def pre_validate(self, form):
+        # A date that could not be read keeps its own message: DataRequired would replace
+        # it with "give a date" although the user gave one.
+        if self.process_errors:
+            raise StopValidation()
 
 
 class IdSelectField(SelectField):

@@ -74,7 +74,10 @@ def objects(make_person, make_organisation, make_nomination):
 def url_for_rule(app, endpoint: str, objects: dict) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     missing = rule.arguments - objects.keys()
-    assert not missing, f"the access matrix needs a value for {missing} (route {rule.rule})"
+    assert not missing, (
+        f"the access matrix needs a value for {missing} (route {rule.rule}): add a real "
+        "object for it to the `objects` fixture in tests/test_access.py"
+    )
     with app.test_request_context():
         from flask import url_for
 
@@ -175,7 +178,6 @@ def test_get_with_the_secretariat_open(app, client, objects, endpoint, rule, met
     url = url_for_rule(app, endpoint, objects)
     response = client.get(url)
     assert response.status_code == 200, url
-    assert response.mimetype == "text/html"
 
 
 @pytest.mark.parametrize("app_config", [{"OPEN_SECRETARIAT": True}], indirect=True, ids=["open"])

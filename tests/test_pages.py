@@ -1,0 +1,252 @@
+"""Every page renders with the layout and the right content: the start page, the
+accessibility statement, unknown addresses, and the language switch with its redirect.
+The roster's own pages are in tests/roster/test_views.py.
+
+Swedish pages are checked on their data and structure (the Swedish catalogue is still
+being filled); English pages, reached through the language switch, on their words too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+
+from forum.reference import PERIODS
+
+
+def page_text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def between(text: str, start: str, end: str | None = None) -> str:
+    """The part of a page from a marker to the next marker (or the end)."""
+    assert start in text, start
+    rest = text.split(start, 1)[1]
+    return rest.split(end, 1)[0] if end and end in rest else rest
+
+
+def row_with(text: str, needle: str) -> str:
+    rows = [r for r in re.split(r"<tr\b", text) if needle in r]
+    assert rows, f"no table row with {needle!r}"
+    return rows[0].split("</tr>", 1)[0]
+
+
+def lang_of(response) -> str:
+    found = re.search(r'<html lang="([a-z]+)"', response.get_data(as_text=True))
+    assert found, "no <html lang>"
+    return found.group(1)
+
+
+@pytest.fixture
+def english(client):
+    response = client.post("/language", data={"lang": "en", "next": "/"})
+    assert response.status_code == 302
+    return client
+
+
+PERIOD_2021 = next(p for p in PERIODS if p["slug"] == "2021-2030")
+
+
+# --- every page -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def every_page(app, make_person, make_organisation, make_nomination):
+    """The address of every GET page in the URL map, filled with real objects."""
+    organisation = make_organisation("Sidmyndigheten")
+    person = make_person("Sid", "Sidsson", organisation=organisation)
+    nomination = make_nomination(person, region_code="12", start=date(2023, 1, 1))
+    values = {"code": "12", "person_id": person.id, "organisation_id": organisation.id,
+              "nomination_id": nomination.id}
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static" or "GET" not in rule.methods:
+                continue
+            assert rule.arguments <= values.keys(), f"no value for {rule.arguments} ({rule})"
+            urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
+    assert len(urls) >= 10
+    return urls
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_page_renders_with_the_layout(client, every_page, language):
+    if language == "en":
+        client.post("/language", data={"lang": "en", "next": "/"})
+    for url in every_page:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert lang_of(response) == language, url
+        text = response.get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", text, re.S)
+        assert title and title.group(1).split("–")[0].strip(), url  # a title of its own
+        assert text.count("<h1") == 1, url
+        assert '<main id="main"' in text and 'href="#main"' in text, url  # skip link
+        assert 'href="/accessibility"' in text, url
+        assert "Traceback" not in text
+
+
+
+
+# --- start page -----------------------------------------------------------------------------
+
+
+def test_start_page_shows_both_bodies_and_the_current_strategy(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert lang_of(response) == "sv"
+    text = page_text(response)
+    assert "Politikerforum" in text
+    assert "Tjänstepersonsforum" in text
+    assert PERIOD_2021["name_sv"] in text
+    assert "2021–2030" in text
+    assert "Skr. 2020/21:133" in text
+    themes = between(text, '<ol class="themes">', "</ol>")
+    assert themes.count("<li>") == 4
+    for _slug, name_sv, _name_en in PERIOD_2021["themes"]:
+        assert name_sv in themes
+    # The previous period's themes belong to old meetings, not to the start page.
+    assert "Internationellt samarbete" not in text
+    assert "Attraktiva miljöer och tillgänglighet" not in text
+
+
+def test_start_page_in_english(english):
+    response = english.get("/")
+    assert lang_of(response) == "en"
+    text = page_text(response)
+    assert "Politicians' forum" in text
+    assert "Officials' forum" in text
+    assert PERIOD_2021["name_en"] in text
+    for _slug, _name_sv, name_en in PERIOD_2021["themes"]:
+        assert name_en in text
+    assert "Politikerforum" not in text
+
+
+def test_accessibility_statement(client):
+    statement = client.get("/accessibility")
+    assert statement.status_code == 200
+    text = page_text(statement)
+    assert "digg.se/tdosanmalan" in text
+    assert "2018:1937" in text
+
+
+def test_accessibility_statement_in_english(english):
+    text = page_text(english.get("/accessibility"))
+    assert "Accessibility statement" in text
+    assert "compliant" in text  # the compliance level
+    assert "WCAG 2.1" in text
+
+
+# --- not found ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/regions/99", "/regions/xx", "/people/999999", "/people/abc",
+                                 "/no-such-page", "/nominations/999999/end"])
+def test_unknown_things_get_a_real_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert lang_of(response) == "sv"
+    text = page_text(response)
+    assert 'class="site-header"' in text and 'class="site-footer"' in text
+    assert '<article class="error-page">' in text
+    assert "404" in text
+    assert "Traceback" not in text
+
+
+def test_404_in_english(english):
+    response = english.get("/people/999999")
+    assert response.status_code == 404
+    assert lang_of(response) == "en"
+    assert "not found" in page_text(response)
+
+
+# --- language -------------------------------------------------------------------------------
+
+
+def test_swedish_by_default_even_when_the_browser_prefers_english(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert lang_of(response) == "sv"
+
+
+def test_language_switch_is_remembered(client):
+    assert lang_of(client.get("/")) == "sv"
+    response = client.post("/language", data={"lang": "en", "next": "/regions"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/regions"
+    regions = client.get("/regions")
+    assert lang_of(regions) == "en"
+    assert "Regions and their seats" in page_text(regions)
+    # Remembered on the next pages, until changed back.
+    assert lang_of(client.get("/")) == "en"
+    assert lang_of(client.get("/regions/12")) == "en"
+    client.post("/language", data={"lang": "sv", "next": "/"})
+    assert lang_of(client.get("/")) == "sv"
+
+
+def test_language_switch_offers_the_other_language(client):
+    text = client.get("/regions/12").get_data(as_text=True)
+    form = between(text, '<form class="language-switch"', "</form>")
+    assert 'name="lang" value="en"' in form
+    assert 'name="next" value="/regions/12"' in form
+    client.post("/language", data={"lang": "en", "next": "/"})
+    form = between(client.get("/").get_data(as_text=True), '<form class="language-switch"',
+                   "</form>")
+    assert 'name="lang" value="sv"' in form
+
+
+def test_an_unknown_language_is_ignored(client):
+    response = client.post("/language", data={"lang": "de", "next": "/regions"})
+    assert response.status_code == 302
+    assert lang_of(client.get("/")) == "sv"
+
+
+def test_language_switch_keeps_the_query(client):
+    response = client.post("/language", data={"lang": "en", "next": "/regions?on=2024-01-01"})
+    assert response.headers["Location"] == "/regions?on=2024-01-01"
+
+
+def test_language_switch_falls_back_to_the_referring_page(client):
+    response = client.post(
+        "/language", data={"lang": "en"}, headers={"Referer": "http://localhost/regions/12"}
+    )
+    assert response.headers["Location"] == "/regions/12"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "//evil.example/regions",
+        "https://evil.example",
+        "http://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+        "evil.example",
+    ],
+)
+def test_language_switch_refuses_to_redirect_elsewhere(client, target):
+    response = client.post("/language", data={"lang": "en", "next": target})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location == "/"
+    assert "evil" not in location
+    assert not urlsplit(location).netloc
+    assert lang_of(client.get("/")) == "en"  # the switch itself still happened
+
+
+def test_language_switch_ignores_a_foreign_referrer_host(client):
+    response = client.post(
+        "/language", data={"lang": "en"}, headers={"Referer": "https://evil.example//evil.example/x"}
+    )
+    assert not urlsplit(response.headers["Location"]).netloc
+    assert "evil" not in response.headers["Location"]
