@@ -1,0 +1,1 @@
+"""Nominations proposed by a region's contact and decided by the secretariat."""
