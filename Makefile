@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
-DEV_ENV := FORUM_ENV=development OPEN_SECRETARIAT=1
+DEV_ENV := FORUM_ENV=development MAIL_BACKEND=console
 HOST ?= 127.0.0.1
 PORT ?= 5000
 

@@ -44,20 +44,27 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
                 "of: python -c 'import secrets; print(secrets.token_hex(32))'"
             )
         app.config["SECRET_KEY"] = "development-only-not-secret"
-    if production and app.config.get("OPEN_SECRETARIAT"):
-        raise RuntimeError(
-            "OPEN_SECRETARIAT opens the secretariat's pages without login and is for "
-            "local development only; it cannot be used with FORUM_ENV=production."
-        )
+    # Cookies follow the session cookie's Secure setting (on behind HTTPS).
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def register_extensions(app: Flask) -> None:
-    from forum import access, i18n, security
+    from flask_babel import lazy_gettext
+
+    from forum import access, i18n, mail, security
     from forum.db import db
-    from forum.extensions import babel, csrf
+    from forum.extensions import babel, csrf, limiter, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Log in to see that page.")
+    login_manager.login_message_category = "info"
+    limiter.init_app(app)
+    mail.init_app(app)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
@@ -79,11 +86,19 @@ def register_proxies(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from forum.accounts.views import bp as accounts_bp
+    from forum.audit.views import bp as audit_bp
+    from forum.dashboard.views import bp as dashboard_bp
+    from forum.proposals.views import bp as proposals_bp
     from forum.public.views import bp as public_bp
     from forum.roster.views import bp as roster_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(roster_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(audit_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,9 @@
-"""Who may open what: one decorator declares a view's rule, one hook refuses undeclared views."""
+"""Who may open what: one decorator declares a view's rule, one hook refuses undeclared views.
+
+Staff roles are on the account (admin, secretariat); a region's contact is tied to one
+region. What members and guests may see follows from their nominations and invitations,
+and is decided per object by the features that own those objects.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +11,60 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from forum.extensions import login_manager
 
 PUBLIC = "public"
+SIGNED_IN = "signed_in"
+REGION_CONTACT = "region_contact"
 SECRETARIAT = "secretariat"
-RULES = (PUBLIC, SECRETARIAT)
+ADMIN = "admin"
+RULES = (PUBLIC, SIGNED_IN, REGION_CONTACT, SECRETARIAT, ADMIN)
 
 
-def is_secretariat() -> bool:
-    # Until accounts land, the secretariat's pages open only where a developer has
-    # switched them on for the local demo; production refuses that switch.
-    return bool(current_app.config.get("OPEN_SECRETARIAT"))
+def account() -> Any | None:
+    """The signed-in account, or None."""
+    return current_user if current_user.is_authenticated else None
 
 
 def allowed(rule: str) -> bool:
+    user = account()
     if rule == PUBLIC:
         return True
+    if user is None:
+        return False
+    if rule == SIGNED_IN:
+        return True
     if rule == SECRETARIAT:
-        return is_secretariat()
+        return user.is_secretariat or user.is_admin
+    if rule == ADMIN:
+        return user.is_admin
+    if rule == REGION_CONTACT:
+        # A region's contact, or the secretariat who deals with every region.
+        return user.contact_region_id is not None or user.is_secretariat or user.is_admin
     return False
 
 
+def is_secretariat() -> bool:
+    return allowed(SECRETARIAT)
+
+
+def contact_for(region_id: int) -> bool:
+    """May the signed-in account act for this region (its contact, or the secretariat)?"""
+    user = account()
+    if user is None:
+        return False
+    return user.contact_region_id == region_id or is_secretariat()
+
+
 def access(rule: str) -> Callable:
-    """Declare who may open a view; the check runs before the view's body."""
+    """Declare who may open a view; the check runs before the view's body.
+
+    Anonymous visitors to a non-public page are sent to the login page and back; signed-in
+    accounts without the right get 403.
+    """
     if rule not in RULES:
         raise ValueError(f"unknown access rule {rule!r}")
 
@@ -36,6 +72,8 @@ def access(rule: str) -> Callable:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not allowed(rule):
+                if account() is None:
+                    return login_manager.unauthorized()
                 abort(403)
             return view(*args, **kwargs)
 
@@ -61,3 +99,4 @@ def init_app(app: Flask) -> None:
             abort(403)
 
     app.jinja_env.globals["can"] = allowed
+    app.jinja_env.globals["contact_for"] = contact_for

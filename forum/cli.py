@@ -37,7 +37,12 @@ def demo_command() -> None:
     db.session.commit()
     summary = ", ".join(f"{count} {kind}" for kind, count in added.items() if count)
     click.echo(f"Demo forum: added {summary or 'nothing (already there)'}.")
-    click.echo(demo.ACCOUNTS_NOTICE)
+    rows = demo.accounts_table(db.session)
+    if rows:
+        click.echo("Demo accounts (for trying Forum out only; log in at /login):")
+        width = max(len(email) for _, _, email, _ in rows)
+        for role, name, email, password in rows:
+            click.echo(f"  {role:<15} {email:<{width}}  {password:<20} {name}")
 
 
 @forum_group.command("db-revision")
@@ -46,3 +51,52 @@ def demo_command() -> None:
 def revision_command(message: str) -> None:
     """Write a new migration from the models (for developers)."""
     migrate.revision(db.engine, message)
+
+
+@forum_group.command("create-admin")
+@click.argument("email")
+@click.option("--invite", is_flag=True, help="Print an invitation link instead of asking for a password.")
+@with_appcontext
+def create_admin_command(email: str, invite: bool) -> None:
+    """Create the first administrator (or make an existing account one)."""
+    from forum.accounts import services
+    from forum.accounts.passwords import MIN_LENGTH
+
+    password = None
+    if not invite:
+        password = click.prompt(
+            "Password (leave empty for an invitation link)",
+            hide_input=True,
+            confirmation_prompt=True,
+            default="",
+            show_default=False,
+        )
+        if password and len(password) < MIN_LENGTH:
+            raise click.BadParameter(f"use at least {MIN_LENGTH} characters", param_hint="password")
+    migrate.upgrade(db.engine)
+    account, link = services.create_admin(db.session, email, password or None)
+    db.session.commit()
+    click.echo(f"{account.email} is an administrator.")
+    if link:
+        click.echo(f"Invitation link (valid 7 days, works once): {link}")
+
+
+@forum_group.command("outbox")
+@click.option("--watch", is_flag=True, help="Keep running and deliver as mail arrives.")
+@click.option("--interval", default=30, show_default=True, help="Seconds between rounds.")
+@with_appcontext
+def outbox_command(watch: bool, interval: int) -> None:
+    """Deliver the e-mails waiting in the outbox (retries those that failed)."""
+    import time
+
+    from flask import current_app
+
+    from forum import mail
+
+    while True:
+        result = mail.deliver_pending(current_app._get_current_object())  # type: ignore[attr-defined]
+        if result["sent"] or result["failed"] or not watch:
+            click.echo(f"Outbox: {result['sent']} sent, {result['failed']} failed.")
+        if not watch:
+            return
+        time.sleep(interval)

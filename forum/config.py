@@ -7,7 +7,17 @@ ENV_SETTINGS: dict[str, type] = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "FORUM_ENV": str,
-    "OPEN_SECRETARIAT": bool,
+    "MAIL_BACKEND": str,
+    "MAIL_DELIVERY": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_DEFAULT_SENDER": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "BASE_URL": str,
     "PREFERRED_URL_SCHEME": str,
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXIES": int,
@@ -26,9 +36,34 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
 
-    # Until accounts exist, the secretariat's pages can be opened without login in
-    # development only. Never true in production (create_app refuses it).
-    OPEN_SECRETARIAT = False
+    # E-mail: "smtp" or "console" (printed, for development). Delivery after each commit:
+    # "thread" (background), "sync" (in the request), "worker" (only the outbox worker).
+    MAIL_BACKEND = "smtp"
+    MAIL_DELIVERY = "thread"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Forum för hållbar regional utveckling <forum@localhost>"
+
+    # Failed logins: per address typed, and per client. Memory by default; several
+    # processes share a Redis (RATELIMIT_STORAGE_URI=redis://host:6379/0).
+    LOGIN_LIMIT_PER_ADDRESS = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_CLIENT = "50 per hour"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+
+    # Where users reach the app; links in e-mails and calendars start with it.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session rather than a clock
     SESSION_COOKIE_HTTPONLY = True

@@ -12,15 +12,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum.accounts.models import Account
+from forum.accounts.passwords import hash_password, verify_password
 from forum.reference import REGIONS
 from forum.roster import services
 from forum.roster.models import Body, Nomination, Organisation, OrganisationKind, Person, Region
 
-ACCOUNTS_NOTICE = (
-    "Demo accounts: none yet. Logging in arrives with the accounts feature; until then "
-    "`make run` serves the secretariat's pages without login (OPEN_SECRETARIAT=1, "
-    "development only)."
-)
 
 GIVEN = [
     "Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per",
@@ -88,8 +85,12 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-def _domain(organisation: str) -> str:
-    return _ascii(organisation).replace(" ", "").replace("-", "").replace(",", "") + ".se"
+def _domain(organisation: Organisation) -> str:
+    if organisation.kind is OrganisationKind.MINISTRY:
+        return "regeringskansliet.se"
+    if organisation.website:
+        return organisation.website.split("//")[-1].removeprefix("www.").strip("/")
+    return _ascii(organisation.name).replace(" ", "").replace("-", "").replace(",", "") + ".se"
 
 
 class _Generator:
@@ -98,13 +99,13 @@ class _Generator:
         self.random = random.Random(2026)
         # Addresses handed out in this load; the same seed hands out the same ones.
         self.emails: set[str] = set()
-        self.added = {"organisations": 0, "people": 0, "nominations": 0}
+        self.added = {"organisations": 0, "people": 0, "nominations": 0, "accounts": 0}
 
     def person(self, organisation: Organisation, title: str) -> Person:
         given = self.random.choice(GIVEN)
         family = self.random.choice(FAMILY)
         phone = f"0{self.random.randint(10, 99)}-{self.random.randint(100000, 999999)}"
-        base = f"{_ascii(given)}.{_ascii(family)}@{_domain(organisation.name)}"
+        base = f"{_ascii(given)}.{_ascii(family)}@{_domain(organisation)}"
         email, n = base, 1
         while email in self.emails:
             n += 1
@@ -191,7 +192,54 @@ def load(session: Session) -> dict[str, int]:
                         note="Ersätter tidigare ledamot enligt regionstyrelsens beslut.",
                     )
 
-    for organisation_name, title in GUESTS:
-        gen.person(organisations[organisation_name], title)
+    guests = [gen.person(organisations[name], title) for name, title in GUESTS]
+    session.flush()
+
+    # One account per role, for trying the app out. Demo passwords, printed by `forum demo`.
+    skane = regions["12"]
+    skane_member = session.scalar(
+        select(Nomination)
+        .where(Nomination.region_id == skane.id, Nomination.end_date.is_(None))
+        .order_by(Nomination.start_date.desc(), Nomination.id)
+    )
+    contact = gen.person(organisations["Region Skåne"], "Regional samordnare, forumfrågor")
+    session.flush()
+    for role, person, fields in (
+        ("admin", guests[0], {"is_admin": True, "is_secretariat": True}),
+        ("secretariat", guests[1], {"is_secretariat": True}),
+        ("region_contact", contact, {"contact_region_id": skane.id}),
+        ("member", skane_member.person if skane_member else guests[2], {}),
+        ("guest", guests[3], {}),
+    ):
+        if session.scalar(select(Account).where(Account.person_id == person.id)) is None:
+            session.add(
+                Account(
+                    person_id=person.id,
+                    email=person.email,
+                    password_hash=hash_password(DEMO_PASSWORDS[role]),
+                    **fields,
+                )
+            )
+            gen.added["accounts"] += 1
     session.flush()
     return gen.added
+
+
+DEMO_PASSWORDS = {
+    "admin": "demo-admin-2026",
+    "secretariat": "demo-kansli-2026",
+    "region_contact": "demo-region-2026",
+    "member": "demo-ledamot-2026",
+    "guest": "demo-gast-2026",
+}
+
+
+def accounts_table(session: Session) -> list[tuple[str, str, str, str]]:
+    """(role, name, e-mail, password) of the demo accounts, for printing."""
+    rows = []
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        for role, password in DEMO_PASSWORDS.items():
+            if account.password_hash and verify_password(account.password_hash, password):
+                rows.append((role, account.person.name, account.email, password))
+                break
+    return rows

@@ -55,6 +55,7 @@ def term(start: date, end: date | None) -> str:
 
 
 def init_app(app) -> None:
+    from forum.accounts.forms import ConfirmForm
     from forum.public.views import LanguageForm
 
     @app.context_processor
@@ -63,6 +64,7 @@ def init_app(app) -> None:
             "lang": language(),
             "language_names": LANGUAGE_NAMES,
             "language_form": LanguageForm,
+            "confirm_form": ConfirmForm,
         }
 
     app.jinja_env.globals.update(local=local)

@@ -75,8 +75,11 @@ def make_test_app(database_url_: str, **config):
         "FORUM_ENV": "development",
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": database_url_,
-        "OPEN_SECRETARIAT": True,
         "WTF_CSRF_ENABLED": False,
+        # Mail stays in the outbox unless a test delivers it (see the smtp_server fixture).
+        "MAIL_DELIVERY": "worker",
+        "MAIL_DEFAULT_SENDER": "Forum <forum@test.example>",
+        "BASE_URL": "http://forum.test",
     }
     settings.update(config)
     return create_app(settings)
@@ -228,6 +231,77 @@ def make_nomination(app, session, make_person, region, seat):
         return nomination
 
     return make
+
+
+# --- accounts and logging in ------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # argon2 is slow on purpose; hash the test password once for the whole run.
+    from forum.accounts.passwords import hash_password
+
+    return hash_password(PASSWORD)
+
+
+ROLES = {
+    "admin": {"is_admin": True, "is_secretariat": True},
+    "secretariat": {"is_secretariat": True},
+    "region_contact": {},  # contact_region_id is set by make_account
+    "member": {},
+    "guest": {},
+    "plain": {},
+}
+
+
+@pytest.fixture
+def make_account(session, make_person, password_hash, region):
+    """make_account("secretariat") -> an active account with the test PASSWORD.
+
+    Roles: admin, secretariat, region_contact (for region 12 unless region_code is given),
+    member (holds a seat in the politicians' forum for region 12 from 2023), guest, plain.
+    """
+    from forum.accounts.models import Account
+
+    def make(role: str = "plain", *, person=None, region_code: str = "12", **fields):
+        person = person or make_person(email=None)
+        values = dict(ROLES[role])
+        if role == "region_contact":
+            values["contact_region_id"] = region(region_code).id
+        values.update(fields)
+        email = values.pop("email", None) or f"{role}.{person.id}@test.example"
+        account = Account(person_id=person.id, email=email, password_hash=password_hash, **values)
+        session.add(account)
+        session.commit()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def login():
+    """login(client, account): the client is signed in as the account from now on."""
+
+    def sign_in(client, account):
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = account.get_id()
+            flask_session["_fresh"] = True
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def staff_client(app, make_account, login):
+    """A client signed in as a member of the secretariat."""
+    return login(app.test_client(), make_account("secretariat"))
+
+
+@pytest.fixture
+def admin_client(app, make_account, login):
+    return login(app.test_client(), make_account("admin"))
 
 
 # --- query counting -----------------------------------------------------------------------

@@ -18,6 +18,12 @@ from flask import url_for
 
 from forum.reference import PERIODS
 
+@pytest.fixture
+def client(staff_client):
+    """The tests in this module act as a member of the secretariat."""
+    return staff_client
+
+
 
 def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))

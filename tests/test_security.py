@@ -145,22 +145,22 @@ def test_post_without_token_is_refused_and_saves_nothing(client, session, app_co
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], ids=["csrf"])
-def test_post_with_the_token_from_the_form_works(client, session, app_config):
-    form = client.get("/people/new")
+def test_post_with_the_token_from_the_form_works(staff_client, session, app_config):
+    form = staff_client.get("/people/new")
     token = csrf_token(form.get_data(as_text=True))
     before = count(session, Person)
-    response = client.post("/people/new", data={**PERSON, "csrf_token": token})
+    response = staff_client.post("/people/new", data={**PERSON, "csrf_token": token})
     assert response.status_code == 302
     assert count(session, Person) == before + 1
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], ids=["csrf"])
-def test_a_token_from_another_session_or_a_forged_one_is_refused(app, client, session, app_config):
-    token = csrf_token(client.get("/people/new").get_data(as_text=True))
+def test_a_token_from_another_session_or_a_forged_one_is_refused(app, staff_client, session, app_config):
+    token = csrf_token(staff_client.get("/people/new").get_data(as_text=True))
     other = app.test_client()
     before = count(session, Person)
     assert other.post("/people/new", data={**PERSON, "csrf_token": token}).status_code == 400
-    assert client.post("/people/new", data={**PERSON, "csrf_token": token[:-4] + "AAAA"}
+    assert staff_client.post("/people/new", data={**PERSON, "csrf_token": token[:-4] + "AAAA"}
                        ).status_code == 400
     assert count(session, Person) == before
 
@@ -198,9 +198,9 @@ def test_400_page_in_english(client, app_config):
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], ids=["csrf"])
-def test_get_forms_need_no_token(client, app_config):
-    assert client.get("/regions?on=2024-01-01").status_code == 200
-    response = client.get("/roster/export?on=2024-01-01&format=csv")
+def test_get_forms_need_no_token(staff_client, app_config):
+    assert staff_client.get("/regions?on=2024-01-01").status_code == 200
+    response = staff_client.get("/roster/export?on=2024-01-01&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
 
 
@@ -230,8 +230,8 @@ def test_405_page_in_english(client):
     assert "cannot" in text.split("<h1>", 1)[1].split("</h1>", 1)[0]
 
 
-@pytest.mark.parametrize("app_config", [{"OPEN_SECRETARIAT": False}], ids=["closed"])
-def test_403_page_in_english(client, app_config):
+def test_403_page_in_english(client, login, make_account):
+    login(client, make_account("member"))
     to_english(client)
     text = assert_real_error_page(client.get("/people"), 403, "en")
     assert "access" in text.split("<h1>", 1)[1].split("</h1>", 1)[0]
@@ -290,11 +290,11 @@ def test_500_from_a_failing_query_on_a_real_page(app, client, monkeypatch):
 # --- escaping -------------------------------------------------------------------------------
 
 
-def test_names_are_escaped(client, make_person, make_nomination):
+def test_names_are_escaped(staff_client, make_person, make_nomination):
     person = make_person("<script>alert(1)</script>", "<img src=x onerror=alert(2)>")
     make_nomination(person, region_code="12", party="<b>S</b>")
     for url in (f"/people/{person.id}", "/regions", "/regions/12", "/people"):
-        text = client.get(url).get_data(as_text=True)
+        text = staff_client.get(url).get_data(as_text=True)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, url
         assert "<script>alert(1)" not in text, url
         assert "<img src=x" not in text, url
@@ -324,20 +324,15 @@ def test_the_default_environment_is_production():
         create_app({"DATABASE_URL": "sqlite://"})
 
 
-def test_production_refuses_the_open_secretariat():
-    with pytest.raises(RuntimeError, match="OPEN_SECRETARIAT"):
-        create_app({"FORUM_ENV": "production", "DATABASE_URL": "sqlite://",
-                    "SECRET_KEY": "a-long-random-value", "OPEN_SECRETARIAT": True})
-
-
 def test_production_with_a_secret_key_starts_closed(database):
     app = create_app({"FORUM_ENV": "production", "DATABASE_URL": database,
                       "SECRET_KEY": "a-long-random-value"})
-    assert app.config["OPEN_SECRETARIAT"] is False
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     client = app.test_client()
-    assert client.get("/people").status_code == 403
-    assert client.get("/roster/export").status_code == 403
+    for url in ("/people", "/roster/export", "/secretariat", "/admin/accounts"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
     assert client.get("/").status_code == 200
     app.extensions["forum.db"]["engine"].dispose()
 

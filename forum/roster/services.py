@@ -10,10 +10,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from forum.audit.services import record, snapshot
 from forum.i18n import day, local, term
 from forum.roster import rules
 from forum.roster.models import Nomination, Organisation, OrganisationKind, Person, Region, Seat
 from forum.roster.rules import Holding, RuleViolation, Term
+
+
+NOMINATION_FIELDS = (
+    "person_id", "body_id", "seat_id", "region_id", "slot", "party", "start_date", "end_date",
+    "nominated_by_id", "note",
+)
+PERSON_FIELDS = ("given_name", "family_name", "title", "organisation_id", "email", "phone", "note")
+ORGANISATION_FIELDS = ("name", "short_name", "kind", "region_id", "website", "note")
 
 
 class RosterError(Exception):
@@ -159,6 +168,14 @@ def nominate(
         note=note.strip(),
     )
     _flush_guarded(session, nomination, context)
+    record(
+        session,
+        "nomination_created",
+        target=nomination,
+        person_id=person.id,
+        summary=f"{region.code} {seat.body.slug}/{seat.slug}",
+        after=snapshot(nomination, *NOMINATION_FIELDS),
+    )
     return nomination
 
 
@@ -170,8 +187,17 @@ def end_nomination(session: Session, nomination: Nomination, end_date: date) -> 
         raise _explain(
             session, violation, start=nomination.start_date, end=nomination.end_date
         ) from violation
+    before = snapshot(nomination, "end_date")
     nomination.end_date = end_date
     session.flush()
+    record(
+        session,
+        "nomination_ended",
+        target=nomination,
+        person_id=nomination.person_id,
+        before=before,
+        after=snapshot(nomination, "end_date"),
+    )
 
 
 def replace_member(
@@ -195,6 +221,15 @@ def replace_member(
     with session.begin_nested():
         nomination.end_date = end
         session.flush()
+        record(
+            session,
+            "nomination_ended",
+            target=nomination,
+            person_id=nomination.person_id,
+            summary="replaced",
+            before={"end_date": None},
+            after=snapshot(nomination, "end_date"),
+        )
         return nominate(
             session,
             person=person,
@@ -249,9 +284,20 @@ def save_person(session: Session, person: Person, **fields) -> Person:
                 "email",
                 gettext("%(name)s already has this e-mail address.", name=clash.name),
             )
+    before = snapshot(person, *PERSON_FIELDS) if person.id is not None else None
     _apply(person, fields)
     session.add(person)
     session.flush()
+    after = snapshot(person, *PERSON_FIELDS)
+    if before != after:
+        record(
+            session,
+            "person_created" if before is None else "person_changed",
+            target=person,
+            person_id=person.id,
+            before=before,
+            after=after,
+        )
     return person
 
 
@@ -265,9 +311,19 @@ def save_organisation(session: Session, organisation: Organisation, **fields) ->
         clash = session.scalar(query)
     if clash is not None:
         raise RosterError("name", gettext("There is already an organisation with this name."))
+    before = snapshot(organisation, *ORGANISATION_FIELDS) if organisation.id is not None else None
     _apply(organisation, fields)
     session.add(organisation)
     session.flush()
+    after = snapshot(organisation, *ORGANISATION_FIELDS)
+    if before != after:
+        record(
+            session,
+            "organisation_created" if before is None else "organisation_changed",
+            target=organisation,
+            before=before,
+            after=after,
+        )
     return organisation
 
 

@@ -21,6 +21,12 @@ COLUMNS = [
 # Headings whose English wording is settled; the rest are checked by position and data.
 SURE = {"Region", "Party", "E-mail", "Phone", "Status"}
 
+@pytest.fixture
+def client(staff_client):
+    """The tests in this module act as a member of the secretariat."""
+    return staff_client
+
+
 
 def assert_header(header) -> None:
     assert len(header) == len(COLUMNS)

@@ -73,6 +73,12 @@ class _FieldValues(HTMLParser):
         if self._textarea:
             self.values[self._textarea] += data
 
+@pytest.fixture
+def client(staff_client):
+    """The tests in this module act as a member of the secretariat."""
+    return staff_client
+
+
 
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))

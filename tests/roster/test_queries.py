@@ -16,6 +16,12 @@ SEATS = [
     ("tjanstepersonsforum", "tjansteperson"),
 ]
 
+@pytest.fixture
+def client(staff_client):
+    """The tests in this module act as a member of the secretariat."""
+    return staff_client
+
+
 
 @pytest.fixture
 def small_roster(make_person, make_organisation, make_nomination):

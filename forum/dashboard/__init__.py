@@ -1,0 +1,1 @@
+"""The secretariat's dashboard: what needs attention now."""
