@@ -78,6 +78,8 @@ def login():
             session.clear()  # a new session for a new identity
             login_user(account, remember=form.remember.data)
             session["lang"] = language
+            if not form.next.data and (account.is_secretariat or account.is_admin):
+                return redirect(url_for("dashboard.index"))
             return redirect(safe_next(form.next.data))
     return render_template("accounts/login.html", form=form)
 
