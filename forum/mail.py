@@ -99,11 +99,12 @@ def _build(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = message.message_id
     email["Date"] = (_aware(message.created_at) or utcnow()).strftime("%a, %d %b %Y %H:%M:%S +0000")
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")
+    # After the body: set_content drops Content-* headers, add_alternative moves them down.
+    email["Content-Language"] = message.language
     return email
 
 
@@ -243,9 +244,12 @@ def init_app(app: Flask) -> None:
         elif mode == "thread":
             threading.Thread(target=_deliver_quietly, args=(app,), daemon=True).start()
 
-    @event.listens_for(sessionmaker, "after_rollback")
-    def _after_rollback(session: Session) -> None:
-        session.info.pop("outbox_queued", None)
+    @event.listens_for(sessionmaker, "after_transaction_end")
+    def _after_transaction_end(session: Session, transaction) -> None:
+        # Only the end of the outermost transaction discards the mark: a savepoint rolled
+        # back inside it leaves the messages queued before it in place.
+        if transaction.parent is None:
+            session.info.pop("outbox_queued", None)
 
 
 def _deliver_quietly(app: Flask) -> None:

@@ -34,7 +34,7 @@ class ProposalForm(Form):
     )
     start_date = SwedishDateField(_l("From"), [required(_l("Give the first day."))])
     decision_reference = text(
-        _l("The region's decision"),
+        _l("Reference to the decision"),
         max_length=300,
         description=_l("A reference such as “Regionstyrelsen 2026-11-12, § 143”."),
     )

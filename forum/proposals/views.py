@@ -21,6 +21,17 @@ from forum.roster.models import Person, Region, Seat
 
 bp = Blueprint("proposals", __name__)
 
+# The rest of the form beside the decision PDF.
+FORM_ALLOWANCE = 512 * 1024
+
+
+@bp.url_value_preprocessor
+def _allow_the_decision_upload(endpoint: str | None, _values: dict | None) -> None:
+    # The decision may be larger than the app's general request limit. This runs before
+    # every before_request hook, CSRF's included, which already reads the body.
+    if endpoint == "proposals.propose":
+        request.max_content_length = services.MAX_DECISION_BYTES + FORM_ALLOWANCE
+
 
 def require(allowed: bool) -> None:
     """The object-level check: the account may see or change this object."""
@@ -154,7 +165,11 @@ def return_proposal(proposal_id: int):
         try:
             services.return_proposal(db.session, found, by=current_user, reason=form.reason.data)
         except ProposalError as error:
-            form.add_error(error.field if error.field == "reason" else None, error.message)
+            if error.field != "reason":
+                # Already decided: the page no longer shows the forms, so say it there.
+                flash(error.message, "error")
+                return redirect(url_for("proposals.proposal", proposal_id=found.id))
+            form.add_error("reason", error.message)
         else:
             db.session.commit()
             flash(gettext("The proposal was returned to %(region)s.", region=found.region.name), "success")

@@ -35,6 +35,8 @@ class LiveServer:
     # A demo account of the secretariat, as `forum demo` prints it.
     staff_email: str
     staff_password: str
+    # Every demo account by role: {"admin": (email, password), ...}
+    accounts: dict[str, tuple[str, str]]
 
 
 @pytest.fixture(scope="session")
@@ -61,13 +63,16 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     staff = [words for words in lines if words[:1] == ["secretariat"]]
     assert staff, f"`forum demo` printed no secretariat account:\n{result.output}"
     _role, staff_email, staff_password, *_name = staff[0]
+    roles = ("admin", "secretariat", "region_contact", "member", "guest")
+    accounts = {words[0]: (words[1], words[2]) for words in lines if words[:1] and words[0] in roles}
+    assert set(accounts) == set(roles), result.output
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
         yield LiveServer(
-            f"http://127.0.0.1:{server.server_port}", app, staff_email, staff_password
+            f"http://127.0.0.1:{server.server_port}", app, staff_email, staff_password, accounts
         )
     finally:
         server.shutdown()
@@ -113,6 +118,16 @@ def log_in_as_staff(live_server):
 
     def go(page) -> None:
         log_in(page, live_server.staff_email, live_server.staff_password)
+
+    return go
+
+
+@pytest.fixture
+def log_in_as(live_server):
+    """log_in_as(page, "admin"): the tab logs in as the demo account with that role."""
+
+    def go(page, role: str) -> None:
+        log_in(page, *live_server.accounts[role])
 
     return go
 

@@ -1,0 +1,45 @@
+"""Words for the audit log's codes, in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed login"),
+    "account_invited": _l("Invited to log in"),
+    "invitation_accepted": _l("Accepted the invitation"),
+    "password_reset_requested": _l("Asked for a new password"),
+    "password_reset": _l("Chose a new password"),
+    "password_changed": _l("Changed password"),
+    "roles_changed": _l("Roles changed"),
+    "account_deactivated": _l("Account deactivated"),
+    "account_reactivated": _l("Account reactivated"),
+    "admin_created": _l("Administrator created"),
+    "profile_changed": _l("Profile changed"),
+    "person_created": _l("Person added"),
+    "person_changed": _l("Person changed"),
+    "organisation_created": _l("Organisation added"),
+    "organisation_changed": _l("Organisation changed"),
+    "nomination_created": _l("Nominated"),
+    "nomination_ended": _l("Nomination ended"),
+    "proposal_made": _l("Nomination proposed"),
+    "proposal_approved": _l("Proposal approved"),
+    "proposal_returned": _l("Proposal returned"),
+}
+
+OBJECTS = {
+    "Account": _l("Account"),
+    "Person": _l("Person"),
+    "Organisation": _l("Organisation"),
+    "Nomination": _l("Nomination"),
+    "NominationProposal": _l("Proposal"),
+}
+
+
+def action(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+def object_type(code: str) -> str:
+    return str(OBJECTS.get(code, code))
