@@ -8,6 +8,7 @@ and is decided per object by the features that own those objects.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -57,6 +58,32 @@ def contact_for(region_id: int) -> bool:
     if user is None:
         return False
     return user.contact_region_id == region_id or is_secretariat()
+
+
+def member_of(body_id: int, on: date) -> bool:
+    """Did the signed-in person hold a seat in the body on that day? Members see their
+    body's non-public things for as long as their nomination runs, and no longer."""
+    user = account()
+    if user is None:
+        return False
+    from sqlalchemy import select
+
+    from forum.db import db
+    from forum.roster.models import Nomination
+    from forum.roster.queries import current_on
+
+    return (
+        db.session.scalar(
+            select(Nomination.id)
+            .where(
+                Nomination.person_id == user.person_id,
+                Nomination.body_id == body_id,
+                current_on(on),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def access(rule: str) -> Callable:

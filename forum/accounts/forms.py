@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
-from wtforms.validators import Email, EqualTo, Length, ValidationError
+from wtforms.validators import Email, EqualTo, Length
 
 from forum.accounts.passwords import MIN_LENGTH
 from forum.forms import Form, IdSelectField, required, text
@@ -106,7 +106,3 @@ class ConfirmForm(Form):
 
     submit = SubmitField(_l("Confirm"))
 
-
-def validate_not_blank(form, field):
-    if not (field.data or "").strip():
-        raise ValidationError(_l("This field is required."))

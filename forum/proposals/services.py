@@ -17,7 +17,7 @@ from forum.proposals.models import NominationProposal, ProposalStatus
 from forum.roster import rules, services as roster
 from forum.roster.models import Nomination, Person, Region, Seat
 from forum.roster.queries import current_on
-from forum.roster.rules import RuleViolation, Term
+from forum.roster.rules import RuleViolation
 from forum.timeutil import utcnow
 from forum.urls import external_url
 
