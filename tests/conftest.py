@@ -20,6 +20,8 @@ from forum.db import database_url, make_engine
 from forum.roster import services
 from forum.roster.models import Body, Organisation, OrganisationKind, Person, Region, Seat
 
+pytest_plugins = ["mail_fixtures"]  # tests/mail_fixtures.py: the smtp_server fixture
+
 POSTGRES_URL_VARIABLE = "FORUM_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -271,8 +273,9 @@ def make_account(session, make_person, password_hash, region):
         if role == "region_contact":
             values["contact_region_id"] = region(region_code).id
         values.update(fields)
+        values.setdefault("password_hash", password_hash)  # None: invited, no password yet
         email = values.pop("email", None) or f"{role}.{person.id}@test.example"
-        account = Account(person_id=person.id, email=email, password_hash=password_hash, **values)
+        account = Account(person_id=person.id, email=email, **values)
         session.add(account)
         session.commit()
         return account

@@ -61,18 +61,47 @@ PERIOD_2021 = next(p for p in PERIODS if p["slug"] == "2021-2030")
 # --- every page -----------------------------------------------------------------------------
 
 
+# Routes that answer with a file rather than a page.
+FILES = {"proposals.decision"}
+
+
 @pytest.fixture
-def every_page(app, make_person, make_organisation, make_nomination):
+def every_page(app, session, make_person, make_organisation, make_nomination, make_account,
+               seat, region):
     """The address of every GET page in the URL map, filled with real objects."""
+    from forum.accounts import tokens
+    from forum.accounts.models import TokenPurpose
+    from forum.proposals.models import NominationProposal
+
     organisation = make_organisation("Sidmyndigheten")
     person = make_person("Sid", "Sidsson", organisation=organisation)
     nomination = make_nomination(person, region_code="12", start=date(2023, 1, 1))
+    invited = make_account("plain", password_hash=None)
+    resetting = make_account("plain")
+    contact = make_account("region_contact")
+    official = seat("tjanstepersonsforum", "tjansteperson")
+    proposal = NominationProposal(
+        region_id=region("12").id, body_id=official.body_id, seat_id=official.id,
+        new_given_name="Föreslagen", new_family_name="Person", start_date=date(2027, 1, 1),
+        decision_reference="RS 2026-11-12 § 1", proposed_by_id=contact.id,
+    )
+    session.add(proposal)
+    session.flush()
     values = {"code": "12", "person_id": person.id, "organisation_id": organisation.id,
-              "nomination_id": nomination.id}
+              "nomination_id": nomination.id, "account_id": invited.id,
+              "proposal_id": proposal.id}
+    tokens_for = {
+        "accounts.accept_invitation": tokens.issue(session, invited, TokenPurpose.INVITATION),
+        "accounts.reset_password": tokens.issue(session, resetting, TokenPurpose.PASSWORD_RESET),
+    }
+    session.commit()
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint == "static" or "GET" not in rule.methods:
+            if rule.endpoint in FILES or rule.endpoint == "static" or "GET" not in rule.methods:
+                continue
+            if "token" in rule.arguments:
+                urls.append(url_for(rule.endpoint, token=tokens_for[rule.endpoint]))
                 continue
             assert rule.arguments <= values.keys(), f"no value for {rule.arguments} ({rule})"
             urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
@@ -81,7 +110,8 @@ def every_page(app, make_person, make_organisation, make_nomination):
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_every_page_renders_with_the_layout(client, every_page, language):
+def test_every_page_renders_with_the_layout(admin_client, every_page, language):
+    client = admin_client  # an administrator may open every page
     if language == "en":
         client.post("/language", data={"lang": "en", "next": "/"})
     for url in every_page:

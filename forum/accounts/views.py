@@ -90,8 +90,9 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         language = session.get("lang")
-        logout_user()
         session.clear()
+        # After clearing: logout_user marks the remember-me cookie for deletion in the session.
+        logout_user()
         if language:
             session["lang"] = language
         flash(gettext("You are logged out."), "success")

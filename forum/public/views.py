@@ -64,7 +64,8 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("public.index")
-    if "\\" in target:
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        # Control characters could split the Location header.
         return url_for("public.index")
     return target
 

@@ -298,19 +298,19 @@ def test_organisations_page_lists_the_regions_and_agencies(english, make_organis
     assert '<a href="/regions/12">Region Skåne</a>' in row_with(text, ">Region Skåne<")
 
 
-def test_people_page_lists_and_searches(client, make_person):
+def test_people_page_lists_and_searches(staff_client, make_person):
     make_person("Sökbar", "Personsson", title="Regionråd")
     make_person("Annan", "Andersson")
-    everyone = page_text(client.get("/people"))
+    everyone = page_text(staff_client.get("/people"))
     assert "Personsson, Sökbar" in everyone and "Andersson, Annan" in everyone
-    found = page_text(client.get("/people?q=sökbar"))
+    found = page_text(staff_client.get("/people?q=sökbar"))
     assert "Personsson, Sökbar" in found and "Andersson, Annan" not in found
     assert 'value="sökbar"' in found
 
 
-def test_people_search_that_is_too_long_is_refused_with_a_message(client, make_person):
+def test_people_search_that_is_too_long_is_refused_with_a_message(staff_client, make_person):
     make_person("Annan", "Andersson")
-    response = client.get("/people", query_string={"q": "x" * 101})
+    response = staff_client.get("/people", query_string={"q": "x" * 101})
     assert response.status_code == 200
     assert 'id="q-error"' in response.get_data(as_text=True)
 
@@ -318,11 +318,11 @@ def test_people_search_that_is_too_long_is_refused_with_a_message(client, make_p
 # --- the secretariat's actions on the region page ----------------------------------------------
 
 
-def test_region_page_offers_the_right_action_per_seat(client, seat, make_person, make_nomination):
+def test_region_page_offers_the_right_action_per_seat(staff_client, seat, make_person, make_nomination):
     running = make_nomination(make_person("Löpande", "Ledamot"), start=date(2023, 1, 1))
     ending = make_nomination(make_person("Slutande", "Ledamot"), seat_slug="opposition",
                              start=date(2023, 1, 1), end=today() + timedelta(days=60))
-    text = page_text(client.get("/regions/12"))
+    text = page_text(staff_client.get("/regions/12"))
     politicians = between(text, 'aria-labelledby="body-politikerforum"', "</section>")
     officials = between(text, 'aria-labelledby="body-tjanstepersonsforum"', "</section>")
     running_row = row_with(politicians, "Löpande Ledamot")
@@ -337,9 +337,9 @@ def test_region_page_offers_the_right_action_per_seat(client, seat, make_person,
     assert f'href="/regions/12/nominate?seat={official_seat.id}"' in row_with(officials, "vacant")
 
 
-def test_nominate_link_leads_to_a_form_with_the_seat_chosen(client, seat):
+def test_nominate_link_leads_to_a_form_with_the_seat_chosen(staff_client, seat):
     official_seat = seat("tjanstepersonsforum", "tjansteperson")
-    text = client.get(f"/regions/12/nominate?seat={official_seat.id}").get_data(as_text=True)
+    text = staff_client.get(f"/regions/12/nominate?seat={official_seat.id}").get_data(as_text=True)
     assert re.search(rf'<option selected value="{official_seat.id}">', text)
 
 
