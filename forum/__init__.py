@@ -89,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.audit.views import bp as audit_bp
     from forum.dashboard.views import bp as dashboard_bp
+    from forum.meetings import planner_views, views  # noqa: F401  (routes on the blueprint)
+    from forum.meetings.blueprint import bp as meetings_bp
     from forum.proposals.views import bp as proposals_bp
     from forum.public.views import bp as public_bp
     from forum.roster.views import bp as roster_bp
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(roster_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(audit_bp)
 

@@ -100,3 +100,54 @@ def outbox_command(watch: bool, interval: int) -> None:
         if not watch:
             return
         time.sleep(interval)
+
+
+@forum_group.command("plan-year")
+@click.argument("year", type=click.IntRange(1900, 2200))
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")
+@click.option("--confirm", is_flag=True, help="Create the proposed meetings.")
+@with_appcontext
+def plan_year_command(year: int, as_json: bool, confirm: bool) -> None:
+    """Propose the year's meetings: each theme once per body, on working days."""
+    import json
+
+    from forum.meetings import planning
+    from forum.meetings.planner import PlanningError
+
+    migrate.upgrade(db.engine)
+    planning.ensure_default_blackouts(db.session)
+    try:
+        proposals = planning.propose(db.session, year)
+    except PlanningError as error:
+        raise click.ClickException(planning.error_text(error)) from error
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "body": m.body,
+                        "theme": m.theme.name,
+                        "start": m.start.isoformat(),
+                        "end": m.end.isoformat(),
+                        "host_region": m.host_region,
+                        "reason": planning.reason_text(m),
+                    }
+                    for m in proposals
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for m in proposals:
+            click.echo(
+                f"{m.start:%Y-%m-%d %H:%M}  {m.body:<20} {m.theme.name}  "
+                f"(värd: {m.host_region or '–'})"
+            )
+            click.echo(f"    {planning.reason_text(m)}")
+    if confirm:
+        created = planning.confirm(db.session, proposals)
+        db.session.commit()
+        click.echo(f"Created {len(created)} meetings.", err=as_json)
+    else:
+        db.session.commit()  # default blackouts and settings, if they were missing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
@@ -13,6 +13,8 @@ LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the command line speaks the service's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -123,7 +123,10 @@ BODIES: list[dict[str, Any]] = [
 
 def load(session: Session) -> dict[str, int]:
     """Add whatever reference data is missing; return how many rows of each kind were added."""
-    added = {"regions": 0, "organisations": 0, "periods": 0, "themes": 0, "bodies": 0, "seats": 0}
+    added = {
+        "regions": 0, "organisations": 0, "periods": 0, "themes": 0, "bodies": 0, "seats": 0,
+        "blackouts": 0,
+    }
 
     regions = {r.code: r for r in session.scalars(select(Region))}
     for code, name, county in REGIONS:
@@ -182,4 +185,9 @@ def load(session: Session) -> dict[str, int]:
                 )
                 added["seats"] += 1
     session.flush()
+
+    from forum.meetings import planning
+
+    added["blackouts"] = planning.ensure_default_blackouts(session)
+    planning.settings(session)
     return added

@@ -262,8 +262,9 @@ ROLES = {
 def make_account(session, make_person, password_hash, region):
     """make_account("secretariat") -> an active account with the test PASSWORD.
 
-    Roles: admin, secretariat, region_contact (for region 12 unless region_code is given),
-    member (holds a seat in the politicians' forum for region 12 from 2023), guest, plain.
+    Roles: admin, secretariat, region_contact (for region 12 unless region_code is given);
+    member, guest and plain are plain accounts: membership comes from a nomination, and
+    guests from an invitation, which the test makes itself.
     """
     from forum.accounts.models import Account
 

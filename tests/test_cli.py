@@ -78,6 +78,7 @@ def test_init_migrates_a_brand_new_database_and_loads_the_reference_data(tmp_pat
         "themes": sum(len(p["themes"]) for p in reference.PERIODS),
         "bodies": len(reference.BODIES),
         "seats": sum(len(b["seats"]) for b in reference.BODIES),
+        "blackouts": 2,  # the planner's defaults: summer and Christmas
     }
     assert added(first.output.split("Added:")[1]) == expected
 

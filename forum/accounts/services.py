@@ -73,6 +73,11 @@ def invite(
         raise AccountError(
             "email", gettext("%(name)s already logs in with this address.", name=clash.person.name)
         )
+    if account is not None and not account.is_active:
+        raise AccountError(
+            "person_id",
+            gettext("%(name)s's account is deactivated. Reactivate it first.", name=person.name),
+        )
     if account is not None and account.password_hash is not None:
         raise AccountError(
             "person_id",

@@ -51,7 +51,8 @@ def issue(session: Session, account: Account, purpose: TokenPurpose) -> str:
 
 
 def find(session: Session, raw: str, purpose: TokenPurpose) -> AccountToken | None:
-    """The token if it is valid now: known, of this purpose, unused, unrevoked, unexpired."""
+    """The token if it is valid now: known, of this purpose, unused, unrevoked, unexpired,
+    and for an active account."""
     if not raw or len(raw) > 200:
         return None
     token = session.scalar(
@@ -60,6 +61,8 @@ def find(session: Session, raw: str, purpose: TokenPurpose) -> AccountToken | No
         )
     )
     if token is None or token.used_at is not None or token.revoked_at is not None:
+        return None
+    if not token.account.is_active:  # a deactivated account's links do nothing
         return None
     expires = token.expires_at
     if expires.tzinfo is None:  # SQLite gives naive datetimes back

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -26,7 +26,8 @@ class AuditPage:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=STOCKHOLM)
+    # In UTC: SQLite compares the stored UTC text with the parameter's own wall-clock time.
+    return datetime.combine(day, time(0), tzinfo=STOCKHOLM).astimezone(UTC)
 
 
 def entries(

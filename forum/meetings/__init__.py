@@ -1,0 +1,1 @@
+"""Meetings: the year planner, the meetings themselves, invitations, attendance, minutes."""
