@@ -89,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.audit.views import bp as audit_bp
     from forum.dashboard.views import bp as dashboard_bp
-    from forum.meetings import planner_views, views  # noqa: F401  (routes on the blueprint)
+    from forum.meetings import planner_views, records_views, views  # noqa: F401  (routes)
     from forum.meetings.blueprint import bp as meetings_bp
     from forum.proposals.views import bp as proposals_bp
     from forum.public.views import bp as public_bp

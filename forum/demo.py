@@ -222,7 +222,55 @@ def load(session: Session) -> dict[str, int]:
             )
             gen.added["accounts"] += 1
     session.flush()
+    gen.added["meetings"] = _meetings(session, regions)
     return gen.added
+
+
+VENUES = {
+    "01": ("Tillväxtverket, konferens Stockholm", "Västra Järnvägsgatan 3, Stockholm"),
+    "12": ("Regionhuset Malmö", "Dockplatsen 26, Malmö"),
+    "14": ("Regionens hus", "Regionens hus, Göteborg"),
+    "25": ("Regionhuset Luleå", "Robertsviksgatan 7, Luleå"),
+}
+
+
+def _meetings(session: Session, regions: dict[str, Region]) -> int:
+    """Plan this year and the next with the real planner; meetings already past are held,
+    the rest of this year confirmed with a venue."""
+    from forum.meetings import planning
+    from forum.meetings.models import AgendaItem, Meeting, MeetingStatus
+    from forum.timeutil import today, utcnow
+
+    if session.scalar(select(Meeting.id).limit(1)) is not None:
+        return 0
+    this_year = today().year
+    created = 0
+    for year in (this_year, this_year + 1):
+        try:
+            proposals = planning.propose(session, year)
+        except Exception:  # no strategy period that year: nothing to plan
+            continue
+        for meeting in planning.confirm(session, proposals):
+            created += 1
+            code = meeting.host_region.code if meeting.host_region else "01"
+            venue, address = VENUES.get(code, (f"{meeting.host_region.name}, regionens hus"
+                                               if meeting.host_region else "Digitalt möte", ""))
+            meeting.venue, meeting.address = venue, address
+            meeting.online_url = "https://meet.example.se/forum-" + meeting.uid[:8]
+            for position, (title, presenter) in enumerate(
+                (("Inledning och dagordning", "Kansliet"),
+                 ("Aktuellt från regeringen", "Landsbygds- och infrastrukturdepartementet"),
+                 ("Temadiskussion", ""),
+                 ("Regionernas erfarenheter", "Värdregionen"),
+                 ("Avslutning och nästa möte", "Kansliet")), start=1):
+                session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title,
+                                       presenter=presenter))
+            if meeting.end_at <= utcnow():
+                meeting.status = MeetingStatus.HELD
+            elif meeting.start_at.year == this_year:
+                meeting.status = MeetingStatus.CONFIRMED
+    session.flush()
+    return created
 
 
 DEMO_PASSWORDS = {

@@ -49,6 +49,13 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM y, HH:mm")
 
 
+def clock(value: datetime | None) -> str:
+    """'13.00' in Swedish, '13:00' in English, in Stockholm time."""
+    if value is None:
+        return ""
+    return format_datetime(value, "HH.mm" if language() == "sv" else "HH:mm")
+
+
 def term(start: date, end: date | None) -> str:
     """A nomination's stretch of days in words."""
     if end is None:
@@ -70,5 +77,5 @@ def init_app(app) -> None:
         }
 
     app.jinja_env.globals.update(local=local)
-    app.jinja_env.filters.update(day=day, moment=moment)
+    app.jinja_env.filters.update(day=day, moment=moment, clock=clock)
     app.jinja_env.globals["term"] = term

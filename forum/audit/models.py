@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import Account
-from forum.db import Base
+from forum.db import Base, UTCDateTime
 from forum.timeutil import utcnow
 
 
@@ -22,7 +22,7 @@ class AuditEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     # Who it was, in words, kept even if the account is later erased ("system" for the CLI).
     actor_label: Mapped[str] = mapped_column(String(300), default="")

@@ -9,7 +9,6 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.db import Base
+from forum.db import Base, UTCDateTime
 from forum.roster.models import Body, Person, Region, _enum
 from forum.strategy.models import Theme
 from forum.timeutil import utcnow
@@ -51,8 +50,8 @@ class Meeting(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    start_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    end_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
     venue: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     host_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
@@ -65,9 +64,9 @@ class Meeting(Base):
     # An officials' meeting prepares the politicians' meeting on the same theme.
     prepares_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     body: Mapped[Body] = relationship()
@@ -121,7 +120,7 @@ class MeetingGuest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="guests")
     person: Mapped[Person] = relationship()
@@ -146,7 +145,7 @@ class MeetingAnswer(Base):
     substitute_name: Mapped[str] = mapped_column(String(200), default="")
     substitute_email: Mapped[str] = mapped_column(String(254), default="")
     answered_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     meeting: Mapped[Meeting] = relationship(back_populates="answers")
@@ -203,10 +202,10 @@ class Minutes(Base):
     status: Mapped[MinutesStatus] = mapped_column(
         _enum(MinutesStatus, "minutes_status"), default=MinutesStatus.DRAFT
     )
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     meeting: Mapped[Meeting] = relationship(back_populates="minutes")
@@ -224,8 +223,8 @@ class ActionItem(Base):
     what: Mapped[str] = mapped_column(Text)
     who: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import Account
-from forum.db import Base
+from forum.db import Base, UTCDateTime
 from forum.roster.models import Body, Nomination, Person, Region, Seat, _enum
 from forum.timeutil import utcnow
 
@@ -70,9 +69,9 @@ class NominationProposal(Base):
         _enum(ProposalStatus, "proposal_status"), default=ProposalStatus.PENDING
     )
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str] = mapped_column(Text, default="")
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
 

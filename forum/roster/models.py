@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     Enum,
     ForeignKey,
     ForeignKeyConstraint,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.db import Base
+from forum.db import Base, UTCDateTime
 from forum.timeutil import utcnow
 
 
@@ -84,9 +83,9 @@ class Organisation(Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     website: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     region: Mapped[Region | None] = relationship(back_populates="organisations")
@@ -108,9 +107,9 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")
@@ -226,7 +225,7 @@ class Nomination(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="nominations")
     body: Mapped[Body] = relationship()
