@@ -36,7 +36,7 @@ translations: $(COMPILED)
 
 # For developers: collect the strings to translate, and merge them into the catalogues.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs '.* __pycache__ node_modules' -k _l -k lazy_gettext -k ngettext:1,2 --no-location \
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs '.* __pycache__ node_modules' -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location \
 		--sort-output --project Forum -o messages.pot .
 
 update-messages: extract-messages

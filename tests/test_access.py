@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -33,8 +33,10 @@ from forum.accounts import tokens
 from forum.accounts.models import Account, TokenPurpose
 from forum.db import Base
 from forum.extensions import limiter
+from forum.meetings.models import ActionItem, AgendaItem, Meeting, MeetingGuest
 from forum.proposals import services as proposals
-from forum.roster.models import Region
+from forum.roster.models import Body, Region
+from forum.timeutil import STOCKHOLM, today
 
 # Who visits: the anonymous public and one account of each kind. A region's contact is
 # tried both for the region the URL names (12) and for another region (01).
@@ -52,6 +54,13 @@ ROLES = (
 # URL arguments that name a region, directly or through an object of that region: the
 # region's own contact may open them, another region's contact may not.
 REGION_BOUND_ARGUMENTS = {"code", "proposal_id"}
+
+# URL arguments that name a meeting: where a signed-in visitor acts on it (answering the
+# invitation), only its participants may; the matrix's member sits in the meeting's body.
+PARTICIPANT_BOUND_ARGUMENTS = {"meeting_id"}
+
+# What a meeting keeps for its participants: it must not show on a refusal.
+ONLINE_LINK = "https://meet.example.se/matrismotet"
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -108,6 +117,8 @@ def expected(declared: str, arguments: frozenset, role: str) -> str:
     if role == "anonymous":
         return "login"
     if declared == SIGNED_IN:
+        if arguments & PARTICIPANT_BOUND_ARGUMENTS:
+            return "ok" if role == "member" else "forbidden"
         return "ok"
     if declared == REGION_CONTACT:
         if role in ("secretariat", "admin", "contact_here"):
@@ -161,6 +172,22 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
         )
         invitation = tokens.issue(session, invited, TokenPurpose.INVITATION)
         reset = tokens.issue(session, proposer, TokenPurpose.PASSWORD_RESET)
+    # A politicians' meeting still to come, so that its participants may answer.
+    start = datetime.combine(today() + timedelta(days=60), time(10), tzinfo=STOCKHOLM)
+    meeting = Meeting(
+        body_id=session.scalar(select(Body.id).where(Body.slug == "politikerforum")),
+        title="Matrismötet", start_at=start, end_at=start + timedelta(hours=4),
+        venue="Regionhuset Malmö", online_url=ONLINE_LINK,
+    )
+    session.add(meeting)
+    session.flush()
+    guest = MeetingGuest(
+        meeting_id=meeting.id,
+        person_id=make_person("Matris", "Gästsson", organisation=organisation).id,
+    )
+    item = AgendaItem(meeting_id=meeting.id, position=1, title="Matrispunkt")
+    action = ActionItem(meeting_id=meeting.id, body_id=meeting.body_id, what="Matrisuppgift")
+    session.add_all([guest, item, action])
     session.commit()
     return {
         "code": "12",
@@ -169,6 +196,10 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
         "nomination_id": nomination.id,
         "account_id": invited.id,
         "proposal_id": proposal.id,
+        "meeting_id": meeting.id,
+        "item_id": item.id,
+        "guest_id": guest.id,
+        "action_id": action.id,
         "token": {
             "accounts.accept_invitation": invitation,
             "accounts.reset_password": reset,
@@ -241,6 +272,11 @@ def test_the_matrix_walks_the_whole_url_map(app):
     } <= endpoints
     # Every rule is exercised, so every row of the expectation table is tested.
     assert {declared for *_, declared, _ in ROUTES} == set(RULES)
+    # And the object-level rule for participants meets a route that follows it.
+    assert any(
+        declared == SIGNED_IN and arguments & PARTICIPANT_BOUND_ARGUMENTS
+        for *_, declared, arguments in ROUTES
+    )
 
 
 def test_every_endpoint_declares_an_access_rule(app):
@@ -290,6 +326,7 @@ def assert_outcome(response, outcome: str, url: str, method: str) -> None:
         # A refusal leaks nothing of what the page would have shown.
         assert "matris@example.se" not in text and "070-000 00 00" not in text, where
         assert "Kandidatsson" not in text, where
+        assert ONLINE_LINK not in text, where
     elif method == "GET":
         assert response.status_code == 200, where
     else:
@@ -349,6 +386,8 @@ def dump(session) -> dict[str, list[tuple]]:
 
 def best_placed_outsider(declared: str, arguments: frozenset) -> str:
     """The visitor closest to being allowed who still is not."""
+    if declared == SIGNED_IN and arguments & PARTICIPANT_BOUND_ARGUMENTS:
+        return "plain"  # signed in, but not a participant
     return {
         SIGNED_IN: "anonymous",
         REGION_CONTACT: "contact_elsewhere" if arguments & REGION_BOUND_ARGUMENTS else "member",
@@ -433,6 +472,30 @@ def test_secretariat_links_show_for_the_secretariat(objects, visitor):
     assert f"/nominations/{objects['nomination_id']}/end" in region
     assert f"/nominations/{objects['nomination_id']}/replace" in region
     assert 'href="/admin/accounts"' in visitor("admin").get("/").text
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_link", "sees_participants"),
+    [
+        ("anonymous", False, False),
+        ("plain", False, False),
+        ("guest", False, False),
+        ("contact_here", False, False),
+        ("member", True, False),  # a participant: the link, not the others' answers
+        ("secretariat", True, True),
+        ("admin", True, True),
+    ],
+)
+def test_a_meetings_link_and_participants_follow_the_rules(
+    objects, visitor, role, sees_link, sees_participants
+):
+    page = visitor(role).get(f"/meetings/{objects['meeting_id']}").text
+    assert "Matrismötet" in page and "Regionhuset Malmö" in page  # public facts
+    assert (ONLINE_LINK in page) is sees_link
+    assert ('id="participants-heading"' in page) is sees_participants
+    assert ("Gästsson" in page) is sees_participants
+    # The answer form is for participants only.
+    assert ('id="answer-heading"' in page) is (role == "member")
 
 
 def test_a_region_contact_sees_only_its_own_regions_proposals(objects, visitor):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -62,7 +62,7 @@ PERIOD_2021 = next(p for p in PERIODS if p["slug"] == "2021-2030")
 
 
 # Routes that answer with a file rather than a page.
-FILES = {"proposals.decision"}
+FILES = {"proposals.decision", "meetings.attendance_csv", "meetings.attendance_xlsx"}
 
 
 @pytest.fixture
@@ -71,7 +71,17 @@ def every_page(app, session, make_person, make_organisation, make_nomination, ma
     """The address of every GET page in the URL map, filled with real objects."""
     from forum.accounts import tokens
     from forum.accounts.models import TokenPurpose
+    from forum.meetings.models import (
+        ActionItem,
+        AgendaItem,
+        Answer,
+        Meeting,
+        MeetingAnswer,
+        MeetingGuest,
+        MeetingStatus,
+    )
     from forum.proposals.models import NominationProposal
+    from forum.timeutil import STOCKHOLM
 
     organisation = make_organisation("Sidmyndigheten")
     person = make_person("Sid", "Sidsson", organisation=organisation)
@@ -86,10 +96,31 @@ def every_page(app, session, make_person, make_organisation, make_nomination, ma
         decision_reference="RS 2026-11-12 § 1", proposed_by_id=contact.id,
     )
     session.add(proposal)
+    # A meeting that has been held, with what its pages show: an agenda, a guest, answers,
+    # an action item, a link to the officials' meeting that prepared it.
+    start = datetime(2025, 3, 11, 10, tzinfo=STOCKHOLM)
+    meeting = Meeting(body_id=nomination.body_id, title="Sidmötet", start_at=start,
+                      end_at=start + timedelta(hours=4), venue="Regionhuset Malmö",
+                      online_url="https://meet.example.se/sid", host_region_id=region("12").id,
+                      status=MeetingStatus.HELD, description="Ett möte för sidorna.")
+    session.add(meeting)
+    session.flush()
+    earlier = start - timedelta(days=21)
+    session.add(Meeting(body_id=official.body_id, title="Förberedande sidmöte",
+                        start_at=earlier, end_at=earlier + timedelta(hours=3),
+                        prepares_id=meeting.id, status=MeetingStatus.HELD))
+    guest = make_person("Sid", "Gäst", organisation=organisation)
+    session.add_all([
+        AgendaItem(meeting_id=meeting.id, position=1, title="Inledning", presenter="Kansliet"),
+        MeetingGuest(meeting_id=meeting.id, person_id=guest.id),
+        MeetingAnswer(meeting_id=meeting.id, person_id=person.id, answer=Answer.SUBSTITUTE,
+                      substitute_name="Sara Suppleant"),
+        ActionItem(meeting_id=meeting.id, body_id=meeting.body_id, what="Sammanställ svaren"),
+    ])
     session.flush()
     values = {"code": "12", "person_id": person.id, "organisation_id": organisation.id,
               "nomination_id": nomination.id, "account_id": invited.id,
-              "proposal_id": proposal.id}
+              "proposal_id": proposal.id, "meeting_id": meeting.id}
     tokens_for = {
         "accounts.accept_invitation": tokens.issue(session, invited, TokenPurpose.INVITATION),
         "accounts.reset_password": tokens.issue(session, resetting, TokenPurpose.PASSWORD_RESET),

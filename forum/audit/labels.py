@@ -26,6 +26,24 @@ ACTIONS = {
     "proposal_made": _l("Nomination proposed"),
     "proposal_approved": _l("Proposal approved"),
     "proposal_returned": _l("Proposal returned"),
+    "meeting_planned": _l("Meeting planned"),
+    "meeting_created": _l("Meeting created"),
+    "meeting_changed": _l("Meeting changed"),
+    "meeting_moved": _l("Meeting moved"),
+    "meeting_confirmed": _l("Meeting confirmed"),
+    "meeting_cancelled": _l("Meeting cancelled"),
+    "meeting_held": _l("Meeting held"),
+    "meeting_answered": _l("Answered an invitation"),
+    "agenda_item_added": _l("Agenda item added"),
+    "agenda_item_removed": _l("Agenda item removed"),
+    "guest_invited": _l("Guest invited"),
+    "guest_removed": _l("Guest removed"),
+    "attendance_recorded": _l("Attendance recorded"),
+    "minutes_saved": _l("Minutes saved"),
+    "minutes_approved": _l("Minutes approved"),
+    "minutes_published": _l("Minutes published"),
+    "action_item_added": _l("Action item added"),
+    "action_item_done": _l("Action item done"),
 }
 
 OBJECTS = {
@@ -34,6 +52,9 @@ OBJECTS = {
     "Organisation": _l("Organisation"),
     "Nomination": _l("Nomination"),
     "NominationProposal": _l("Proposal"),
+    "Meeting": _l("Meeting"),
+    "ActionItem": _l("Action item"),
+    "Minutes": _l("Minutes"),
 }
 
 

@@ -42,6 +42,21 @@ def pending_proposals(session: Session) -> list[NominationProposal]:
     )
 
 
+def next_meetings(session: Session, limit: int = 4):
+    from forum.meetings.models import Meeting, MeetingStatus
+    from forum.timeutil import utcnow
+
+    return list(
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.end_at >= utcnow(), Meeting.status != MeetingStatus.CANCELLED)
+            .options(joinedload(Meeting.body), joinedload(Meeting.theme))
+            .order_by(Meeting.start_at)
+            .limit(limit)
+        )
+    )
+
+
 def ending_soon(session: Session, today: date) -> list[Nomination]:
     return list(
         session.scalars(

@@ -20,6 +20,7 @@ def index():
         "dashboard/index.html",
         today=now,
         proposals=queries.pending_proposals(db.session),
+        meetings=queries.next_meetings(db.session),
         ending=queries.ending_soon(db.session, now),
         vacancies=queries.long_vacancies(db.session, now),
         ending_days=queries.ENDING_WITHIN.days,

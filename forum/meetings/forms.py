@@ -60,7 +60,7 @@ class AnswerForm(Form):
     answer = RadioField(
         _l("Your answer"),
         choices=[("attending", _l("I will attend")), ("declined", _l("I cannot attend")),
-                 ("substitute", _l("I send a substitute"))],
+                 ("substitute", _l("I will send a substitute"))],
         validators=[required(_l("Choose an answer."))],
     )
     substitute_name = text(_l("The substitute's name"), max_length=200)

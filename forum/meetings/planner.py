@@ -11,8 +11,9 @@ blackout, no day with another meeting), preferring the chosen weekdays.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -178,11 +179,13 @@ def plan(req: PlanRequest) -> list[ProposedMeeting]:
         high = end - req.min_gap * (n - 1 - k)
         return sorted((d for d in available if low <= d <= high), key=lambda d: rank(d, targets[k]))
 
-    def officials_for(p_day: date, previous: date | None) -> list[date]:
+    def officials_for(p_day: date, previous: date | None, taken: set[date]) -> list[date]:
         low = max(p_day - req.lead_max, previous + req.min_gap if previous else window[0])
         high = p_day - req.lead_min
         return sorted(
-            (d for d in available if low <= d <= high),
+            # With a gap shorter than the longest lead, an officials' meeting could land
+            # on a politicians' meeting already chosen.
+            (d for d in available if low <= d <= high and d not in taken),
             key=lambda d: rank(d, p_day - lead_mid),
         )
 
@@ -196,7 +199,8 @@ def plan(req: PlanRequest) -> list[ProposedMeeting]:
             return True
         prev_o, prev_p = chosen[-1] if chosen else (None, None)
         for p_day in politicians_after(prev_p, k):
-            for o_day in officials_for(p_day, prev_o)[:3]:
+            taken = {p for _, p in chosen} | {p_day}
+            for o_day in officials_for(p_day, prev_o, taken)[:3]:
                 nodes += 1
                 if nodes > SEARCH_BUDGET:
                     return False
@@ -264,7 +268,9 @@ def _earliest(req, n, available, window, begin, end) -> list[tuple[date, date]]:
         for p_day in (d for d in available if d >= low):
             any_politicians_day = True
             o_low = max(p_day - req.lead_max, prev_o + req.min_gap if prev_o else window[0])
-            o_days = [d for d in available if o_low <= d <= p_day - req.lead_min]
+            taken = {p for _, p in chosen} | {p_day}
+            o_days = [d for d in available
+                      if o_low <= d <= p_day - req.lead_min and d not in taken]
             if o_days:
                 found = (o_days[0], p_day)
                 break
@@ -319,3 +325,75 @@ def _proposal(req, body, theme, period, day, host, reasons, prepares=None) -> Pr
         reasons=reasons,
         prepares=prepares,
     )
+
+
+def adjust(
+    proposal: ProposedMeeting,
+    *,
+    day: date,
+    start_time: time,
+    end_time: time,
+    host_region: str | None,
+) -> ProposedMeeting:
+    """The proposal as the secretariat changed it; a moved meeting's reasons no longer
+    hold, so it says it was chosen by hand."""
+    start = datetime.combine(day, start_time, tzinfo=STOCKHOLM)
+    end = datetime.combine(day, end_time, tzinfo=STOCKHOLM)
+    if (day, start, end) == (proposal.day, proposal.start, proposal.end):
+        reasons = proposal.reasons
+    else:
+        reasons = (Reason("adjusted", {"day": day, "proposed": proposal.day}),)
+    return replace(proposal, day=day, start=start, end=end, host_region=host_region,
+                   reasons=reasons)
+
+
+def check_plan(
+    req: PlanRequest, proposals: Sequence[ProposedMeeting]
+) -> list[tuple[int, Reason]]:
+    """What a plan, perhaps adjusted by hand, breaks: (index of the meeting, the rule), by
+    index. The rules are those plan() keeps, so a plan it made passes unchanged.
+
+    An officials' meeting's ``prepares`` counts the politicians' meetings in list order,
+    as planning.confirm() reads it.
+    """
+    problems: list[tuple[int, Reason]] = []
+    holiday_names = swedish_holidays(req.year)
+    first_on: dict[date, int] = {}
+    for i, m in enumerate(proposals):
+        if m.day.year != req.year:
+            problems.append((i, Reason("other_year", {"day": m.day, "year": req.year})))
+            continue
+        blocked = why_not(req, m.day, holiday_names)
+        if blocked is not None:
+            problems.append((i, blocked))
+        period = next((p for p in req.periods if p.covers(m.day)), None)
+        if period is None:
+            problems.append((i, Reason("no_period", {"day": m.day})))
+        elif m.theme not in period.themes:
+            problems.append((i, Reason("other_period", {"day": m.day, "theme": m.theme.name})))
+        if m.day in first_on:
+            problems.append((i, Reason("same_day", {"day": m.day, "other": first_on[m.day]})))
+        else:
+            first_on[m.day] = i
+
+    for body in (req.politicians, req.officials):
+        days = sorted((m.day, i) for i, m in enumerate(proposals) if m.body == body)
+        for (previous, _), (day, i) in pairwise(days):
+            if previous != day and day - previous < req.min_gap:
+                problems.append((i, Reason("too_close", {
+                    "day": day, "after": previous, "days": (day - previous).days,
+                    "minimum": req.min_gap.days // 7,
+                })))
+
+    politicians = [i for i, m in enumerate(proposals) if m.body == req.politicians]
+    for i, m in enumerate(proposals):
+        if m.body != req.officials or m.prepares is None or not 0 <= m.prepares < len(politicians):
+            continue
+        prepared = proposals[politicians[m.prepares]]
+        lead = prepared.day - m.day
+        if not req.lead_min <= lead <= req.lead_max:
+            problems.append((i, Reason("lead_out_of_range", {
+                "day": m.day, "before": prepared.day, "days": lead.days,
+                "lead_min": req.lead_min.days // 7, "lead_max": req.lead_max.days // 7,
+            })))
+    return sorted(problems, key=lambda problem: problem[0])

@@ -3,15 +3,16 @@ and turn a confirmed proposal into meetings."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import holidays
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from forum.audit.services import record
 from forum.i18n import day as format_day
-from forum.i18n import local
+from forum.i18n import language, local
 from forum.meetings import planner
 from forum.meetings.models import (
     BlackoutKind,
@@ -20,6 +21,7 @@ from forum.meetings.models import (
     MeetingStatus,
     PlannerSettings,
 )
+from forum.meetings.queries import local_day
 from forum.roster.models import Body, Region
 from forum.strategy.models import StrategyPeriod, Theme
 from forum.timeutil import STOCKHOLM
@@ -72,12 +74,12 @@ def host_rotation(session: Session) -> list[str]:
         ).all()
     )
     regions = session.scalars(select(Region).order_by(Region.code)).all()
-    never = datetime.min.replace(tzinfo=STOCKHOLM)
+    never = datetime.min.replace(tzinfo=UTC)
 
     def key(r: Region):
         when = last_hosted.get(r.id)
         if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=STOCKHOLM)
+            when = when.replace(tzinfo=UTC)  # SQLite gives naive UTC back
         return (when or never, r.code)
 
     return [r.code for r in sorted(regions, key=key)]
@@ -89,14 +91,11 @@ def request_for(session: Session, year: int) -> planner.PlanRequest:
         select(StrategyPeriod).options(selectinload(StrategyPeriod.themes))
         .order_by(StrategyPeriod.start_date)
     ).all()
-    first, last = date(year, 1, 1), date(year, 12, 31)
     busy = {
-        m.start_at.astimezone(STOCKHOLM).date()
-        for m in session.scalars(
-            select(Meeting).where(
-                Meeting.status != MeetingStatus.CANCELLED,
-                Meeting.start_at >= datetime.combine(first - timedelta(days=1), datetime.min.time(), STOCKHOLM),
-                Meeting.start_at <= datetime.combine(last + timedelta(days=1), datetime.max.time(), STOCKHOLM),
+        local_day(start)
+        for start in session.scalars(
+            select(Meeting.start_at).where(
+                Meeting.status != MeetingStatus.CANCELLED, *_in_year(year)
             )
         )
     }
@@ -123,8 +122,29 @@ def request_for(session: Session, year: int) -> planner.PlanRequest:
     )
 
 
+def _in_year(year: int) -> tuple:
+    """Meetings that start in the year, Swedish time (compared in UTC, as stored)."""
+    first = datetime.combine(date(year, 1, 1), time(0), STOCKHOLM).astimezone(UTC)
+    after = datetime.combine(date(year + 1, 1, 1), time(0), STOCKHOLM).astimezone(UTC)
+    return (Meeting.start_at >= first, Meeting.start_at < after)
+
+
 def propose(session: Session, year: int) -> list[planner.ProposedMeeting]:
     return planner.plan(request_for(session, year))
+
+
+def existing_meetings(session: Session, year: int) -> list[Meeting]:
+    """The year's meetings already in the system (not cancelled), with what the planner
+    page shows of them."""
+    return list(
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.status != MeetingStatus.CANCELLED, *_in_year(year))
+            .options(selectinload(Meeting.body), selectinload(Meeting.theme),
+                     selectinload(Meeting.host_region))
+            .order_by(Meeting.start_at, Meeting.id)
+        )
+    )
 
 
 def _weekday(d: date) -> str:
@@ -167,6 +187,51 @@ def explain(reason: planner.Reason) -> str:
         return gettext(
             "Prepared by the officials' meeting %(days)d days before.", days=p["days"]
         )
+    if code == "adjusted":
+        return gettext("Moved by hand from %(proposed)s.", proposed=format_day(p["proposed"]))
+    return code
+
+
+def _holiday_name(day: date, name: str) -> str:
+    """The holiday's name in the reader's language (the planner knows it in English)."""
+    calendar = holidays.Sweden(
+        years=day.year, include_sundays=False,
+        categories=(holidays.PUBLIC, holidays.DE_FACTO),
+        language="sv" if language() == "sv" else "en_US",
+    )
+    return calendar.get(day) or name
+
+
+def problem_text(reason: planner.Reason) -> str:
+    """Why a meeting of a plan adjusted by hand cannot be where it is (planner.check_plan)."""
+    p = reason.params
+    code = reason.code
+    if code in ("weekend", "holiday", "blackout", "busy"):
+        return gettext("%(why)s.", why=why_not_text(reason))
+    if code == "other_year":
+        return gettext("%(day)s is not in %(year)d.", day=format_day(p["day"]), year=p["year"])
+    if code == "no_period":
+        return gettext("No strategy period is in force on %(day)s.", day=format_day(p["day"]))
+    if code == "other_period":
+        return gettext(
+            "On %(day)s another strategy period is in force; the theme %(theme)s does not "
+            "belong to it.", day=format_day(p["day"]), theme=p["theme"],
+        )
+    if code == "same_day":
+        return gettext("Meeting %(number)d is on the same day.", number=p["other"] + 1)
+    if code == "too_close":
+        return gettext(
+            "Only %(days)d days after the body's meeting on %(after)s; keep at least "
+            "%(minimum)d weeks between them.",
+            days=p["days"], after=format_day(p["after"]), minimum=p["minimum"],
+        )
+    if code == "lead_out_of_range":
+        return gettext(
+            "%(days)d days before the politicians' meeting it prepares (%(before)s); it must "
+            "come %(lead_min)d–%(lead_max)d weeks before.",
+            days=p["days"], before=format_day(p["before"]), lead_min=p["lead_min"],
+            lead_max=p["lead_max"],
+        )
     return code
 
 
@@ -175,7 +240,8 @@ def why_not_text(reason: planner.Reason) -> str:
     if reason.code == "weekend":
         return gettext("%(day)s is a weekend", day=format_day(p["day"]))
     if reason.code == "holiday":
-        return gettext("%(day)s is a holiday: %(name)s", day=format_day(p["day"]), name=p["name"])
+        return gettext("%(day)s is a holiday: %(name)s", day=format_day(p["day"]),
+                       name=_holiday_name(p["day"], p["name"]))
     if reason.code == "blackout":
         return gettext("%(day)s is in the blackout period %(name)s", day=format_day(p["day"]),
                        name=p["name"])
@@ -236,8 +302,9 @@ def confirm(
             body_id=body.id,
             theme_id=theme.id if theme else None,
             title=f"{local(body, 'name')}: {local(theme, 'name') if theme else ''}".strip(": "),
-            start_at=proposal.start,
-            end_at=proposal.end,
+            # Stored in UTC: SQLite keeps no offset, and reads naive times back as UTC.
+            start_at=proposal.start.astimezone(UTC),
+            end_at=proposal.end.astimezone(UTC),
             host_region_id=regions[proposal.host_region].id if proposal.host_region else None,
             status=MeetingStatus.PLANNED,
         )

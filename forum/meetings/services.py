@@ -45,11 +45,13 @@ def _check_times(start_at: datetime, end_at: datetime) -> None:
         raise MeetingError("end_time", gettext("The meeting must end after it starts."))
 
 
-def _check_prepares(session: Session, meeting: Meeting, prepares_id: int | None) -> None:
+def _check_prepares(session: Session, meeting: Meeting, prepares_id: int | None,
+                    body_id: int) -> None:
     if prepares_id is None:
         return
     target = session.get(Meeting, prepares_id)
-    if target is None or target.body_id == meeting.body_id or target.id == meeting.id:
+    # Judged against the body the meeting will have: a change may move it to the other body.
+    if target is None or target.body_id == body_id or target.id == meeting.id:
         raise MeetingError(
             "prepares_id", gettext("Choose a meeting of the other body to prepare.")
         )
@@ -58,7 +60,7 @@ def _check_prepares(session: Session, meeting: Meeting, prepares_id: int | None)
 def create(session: Session, **fields) -> Meeting:
     _check_times(fields["start_at"], fields["end_at"])
     meeting = Meeting(**fields)
-    _check_prepares(session, meeting, fields.get("prepares_id"))
+    _check_prepares(session, meeting, fields.get("prepares_id"), meeting.body_id)
     session.add(meeting)
     session.flush()
     record(session, "meeting_created", target=meeting, after=snapshot(meeting, *AUDIT_FIELDS))
@@ -70,12 +72,15 @@ def update(session: Session, meeting: Meeting, **fields) -> bool:
     if meeting.is_cancelled:
         raise MeetingError(None, gettext("A cancelled meeting cannot be changed."))
     _check_times(fields.get("start_at", meeting.start_at), fields.get("end_at", meeting.end_at))
-    _check_prepares(session, meeting, fields.get("prepares_id", meeting.prepares_id))
+    _check_prepares(session, meeting, fields.get("prepares_id", meeting.prepares_id),
+                    fields.get("body_id", meeting.body_id))
     before = snapshot(meeting, *AUDIT_FIELDS)
     moved = any(_differs(getattr(meeting, k), fields[k]) for k in TIME_AND_PLACE if k in fields)
     changed = any(_differs(getattr(meeting, k), fields[k]) for k in CALENDAR_FIELDS if k in fields)
     for name, value in fields.items():
-        setattr(meeting, name, value)
+        # Only what differs: the same moment given in Stockholm time is no change.
+        if _differs(getattr(meeting, name), value):
+            setattr(meeting, name, value)
     if changed:
         meeting.revision += 1
     session.flush()
@@ -150,8 +155,14 @@ def notify(session: Session, meeting: Meeting, what: str) -> int:
     return sent
 
 
+def _refuse_if_cancelled(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise MeetingError(None, gettext("A cancelled meeting cannot be changed."))
+
+
 def add_agenda_item(session: Session, meeting: Meeting, *, title: str, presenter: str,
                     starts_at) -> AgendaItem:
+    _refuse_if_cancelled(meeting)
     position = (session.scalar(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     ) or 0) + 1
@@ -166,13 +177,18 @@ def add_agenda_item(session: Session, meeting: Meeting, *, title: str, presenter
 
 def remove_agenda_item(session: Session, item: AgendaItem) -> None:
     meeting = item.meeting
+    _refuse_if_cancelled(meeting)
     title = item.title
     session.delete(item)
     session.flush()
-    # Close the gap so that positions stay 1..n.
-    for position, other in enumerate(
-        session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                        .order_by(AgendaItem.position)), start=1):
+    # Close the gap so that positions stay 1..n; park them first, as moving does, since the
+    # rows are updated in their own order, not the agenda's.
+    rest = list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                .order_by(AgendaItem.position)))
+    for position, other in enumerate(rest, start=1):
+        other.position = -position
+    session.flush()
+    for position, other in enumerate(rest, start=1):
         other.position = position
     meeting.revision += 1
     session.flush()
@@ -180,6 +196,7 @@ def remove_agenda_item(session: Session, item: AgendaItem) -> None:
 
 
 def move_agenda_item(session: Session, item: AgendaItem, step: int) -> None:
+    _refuse_if_cancelled(item.meeting)
     items = list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id)
                                  .order_by(AgendaItem.position)))
     index = items.index(item)
@@ -198,6 +215,7 @@ def move_agenda_item(session: Session, item: AgendaItem, step: int) -> None:
 
 
 def invite_guest(session: Session, meeting: Meeting, person: Person) -> MeetingGuest:
+    _refuse_if_cancelled(meeting)
     exists = session.scalar(select(MeetingGuest).where(
         MeetingGuest.meeting_id == meeting.id, MeetingGuest.person_id == person.id))
     if exists is not None:
@@ -221,6 +239,7 @@ def invite_guest(session: Session, meeting: Meeting, person: Person) -> MeetingG
 
 
 def remove_guest(session: Session, guest: MeetingGuest) -> None:
+    _refuse_if_cancelled(guest.meeting)
     session.delete(guest)
     session.flush()
     record(session, "guest_removed", target=guest.meeting, person_id=guest.person_id)

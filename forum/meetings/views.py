@@ -90,7 +90,12 @@ def _aware(moment: datetime) -> datetime:
 @bp.get("/meetings/<int:meeting_id>")
 @access(PUBLIC)
 def meeting(meeting_id: int):
-    found = _load(meeting_id)
+    return render_template("meetings/meeting.html", **_page_context(_load(meeting_id)))
+
+
+def _page_context(found: Meeting, answer_form: AnswerForm | None = None) -> dict:
+    """What the meeting page shows this visitor; an answer form that failed is shown again
+    with its messages."""
     details = sees_details(found)
     participating = takes_part(found)
     context = {
@@ -116,15 +121,17 @@ def meeting(meeting_id: int):
         context["action_form"] = Form(formdata=None)
     if participating and current_user.is_authenticated:
         mine = queries.answers_of(db.session, current_user.person_id, [found.id]).get(found.id)
-        form = AnswerForm(formdata=None)
-        if mine is not None:
-            form.answer.data = mine.answer.value
-            form.substitute_name.data = mine.substitute_name
-            form.substitute_email.data = mine.substitute_email
+        form = answer_form
+        if form is None:
+            form = AnswerForm(formdata=None)
+            if mine is not None:
+                form.answer.data = mine.answer.value
+                form.substitute_name.data = mine.substitute_name
+                form.substitute_email.data = mine.substitute_email
         context["answer_form"] = form
         context["my_answer"] = mine
     context.update(records.page_context(db.session, found))
-    return render_template("meetings/meeting.html", **context)
+    return context
 
 
 def _fill_choices(form: MeetingForm, meeting: Meeting | None) -> None:
@@ -250,11 +257,15 @@ def add_agenda_item(meeting_id: int):
     found = _load(meeting_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
-        services.add_agenda_item(db.session, found, title=form.title.data,
-                                 presenter=form.presenter.data or "",
-                                 starts_at=form.starts_at.data)
-        db.session.commit()
-        flash(gettext("The agenda item was added."), "success")
+        try:
+            services.add_agenda_item(db.session, found, title=form.title.data,
+                                     presenter=form.presenter.data or "",
+                                     starts_at=form.starts_at.data)
+        except MeetingError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(gettext("The agenda item was added."), "success")
     else:
         for field, messages in form.errors.items():
             for message in messages:
@@ -267,15 +278,18 @@ def add_agenda_item(meeting_id: int):
 def change_agenda_item(item_id: int):
     item = db.session.get(AgendaItem, item_id) or abort(404)
     form = Form()
-    if form.validate_on_submit():
-        action = request.form.get("action")
-        if action == "remove":
-            services.remove_agenda_item(db.session, item)
-        elif action in ("up", "down"):
-            services.move_agenda_item(db.session, item, -1 if action == "up" else 1)
+    action = request.form.get("action")
+    # Anything but the three buttons changes nothing.
+    if form.validate_on_submit() and action in ("remove", "up", "down"):
+        try:
+            if action == "remove":
+                services.remove_agenda_item(db.session, item)
+            else:
+                services.move_agenda_item(db.session, item, -1 if action == "up" else 1)
+        except MeetingError as error:
+            flash(error.message, "error")
         else:
-            abort(400)
-        db.session.commit()
+            db.session.commit()
     return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id) + "#agenda")
 
 
@@ -304,9 +318,13 @@ def remove_guest(guest_id: int):
     guest = db.session.get(MeetingGuest, guest_id) or abort(404)
     meeting_id = guest.meeting_id
     if Form().validate_on_submit():
-        services.remove_guest(db.session, guest)
-        db.session.commit()
-        flash(gettext("The guest was removed."), "success")
+        try:
+            services.remove_guest(db.session, guest)
+        except MeetingError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(gettext("The guest was removed."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id) + "#participants")
 
 
@@ -338,10 +356,7 @@ def answer(meeting_id: int):
             for message in messages:
                 flash(f"{found.title}: {message}", "error")
         return redirect(url_for("meetings.my_meetings") + f"#meeting-{found.id}")
-    context = {"meeting": found, "details": True, "participating": True, "now": utcnow(),
-               "answer_form": form, "my_answer": None}
-    context.update(records.page_context(db.session, found))
-    return render_template("meetings/meeting.html", **context), 400
+    return render_template("meetings/meeting.html", **_page_context(found, form)), 400
 
 
 @bp.get("/my/meetings")

@@ -244,7 +244,44 @@ def _nomination_with_errors(page):
     assert page.locator("#start_date-error").is_visible()
 
 
-# name: (address or how to get there, who looks: "anyone" or "staff")
+def _upcoming_meeting(page):
+    """An upcoming politicians' meeting of the demo: its member (Åsa Andersson, Region Skåne)
+    takes part and sees the answer form."""
+    page.goto("/meetings")
+    page.locator("section[aria-labelledby='upcoming-heading'] li.meeting-card",
+                 has_text="Politikerforum").first.locator("h3 a").click()
+    page.wait_for_url(re.compile(r"/meetings/\d+$"))
+
+
+def _held_meeting(page):
+    page.goto("/meetings")
+    page.locator("section[aria-labelledby='past-heading'] li.meeting-card h3 a").first.click()
+    page.wait_for_url(re.compile(r"/meetings/\d+$"))
+
+
+def _meeting_form_with_errors(page):
+    page.goto("/meetings/new")
+    page.locator("#title").fill("Ett extra möte")
+    page.locator("#online_url").fill("inte en länk")
+    submit(page, page.locator("form.stacked-form [type=submit]"))
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#online_url-error").is_visible()
+    assert page.locator("#body_id-error").is_visible()
+
+
+def _cancel_form(page):
+    _upcoming_meeting(page)
+    page.goto(page.url + "/cancel")
+    assert page.locator("#reason").is_visible()
+
+
+def _attendance_form(page):
+    _held_meeting(page)
+    page.goto(page.url + "/attendance")
+    assert page.locator("main form").count() >= 1
+
+
+# name: (address or how to get there, who looks: "anyone", "staff" or a demo account's role)
 PAGES = {
     "start": ("/", "anyone"),
     "regions": ("/regions", "anyone"),
@@ -268,6 +305,18 @@ PAGES = {
     "invite": ("/admin/accounts/invite", "admin"),
     "account": ("/admin/accounts/1", "admin"),
     "login with errors": (_login_with_errors, "anyone"),
+    "meetings": ("/meetings", "anyone"),
+    "meetings as staff": ("/meetings", "staff"),
+    "meeting": (_upcoming_meeting, "anyone"),
+    "meeting as member": (_upcoming_meeting, "member"),
+    "meeting as staff": (_upcoming_meeting, "staff"),
+    "held meeting as staff": (_held_meeting, "staff"),
+    "meeting form with errors": (_meeting_form_with_errors, "staff"),
+    "cancel meeting": (_cancel_form, "staff"),
+    "my meetings": ("/my/meetings", "member"),
+    "planner": ("/planner", "staff"),
+    "attendance": (_attendance_form, "staff"),
+    "attendance overview": ("/attendance", "staff"),
     "accessibility statement": ("/accessibility", "anyone"),
     "not found": ("/no-such-page", "anyone"),
 }
