@@ -106,8 +106,10 @@ def outbox_command(watch: bool, interval: int) -> None:
 @click.argument("year", type=click.IntRange(1900, 2200))
 @click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")
 @click.option("--confirm", is_flag=True, help="Create the proposed meetings.")
+@click.option("--add", is_flag=True,
+              help="With --confirm: add meetings to a year that already has some.")
 @with_appcontext
-def plan_year_command(year: int, as_json: bool, confirm: bool) -> None:
+def plan_year_command(year: int, as_json: bool, confirm: bool, add: bool) -> None:
     """Propose the year's meetings: each theme once per body, on working days."""
     import json
 
@@ -146,6 +148,12 @@ def plan_year_command(year: int, as_json: bool, confirm: bool) -> None:
             )
             click.echo(f"    {planning.reason_text(m)}")
     if confirm:
+        existing = planning.existing_meetings(db.session, year)
+        if existing and not add:
+            raise click.ClickException(
+                f"{year} already has {len(existing)} meetings; confirming would add eight "
+                "more. Give --add if that is what you want."
+            )
         created = planning.confirm(db.session, proposals)
         db.session.commit()
         click.echo(f"Created {len(created)} meetings.", err=as_json)

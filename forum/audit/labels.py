@@ -44,6 +44,9 @@ ACTIONS = {
     "minutes_published": _l("Minutes published"),
     "action_item_added": _l("Action item added"),
     "action_item_done": _l("Action item done"),
+    "blackout_added": _l("Blackout period added"),
+    "blackout_removed": _l("Blackout period removed"),
+    "planner_settings_changed": _l("Planner settings changed"),
 }
 
 OBJECTS = {
@@ -55,6 +58,8 @@ OBJECTS = {
     "Meeting": _l("Meeting"),
     "ActionItem": _l("Action item"),
     "Minutes": _l("Minutes"),
+    "BlackoutPeriod": _l("Blackout period"),
+    "PlannerSettings": _l("Planner settings"),
 }
 
 

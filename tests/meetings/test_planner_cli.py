@@ -140,9 +140,14 @@ def test_a_second_confirm_plans_around_the_first_without_doubling_a_day(runner, 
     assert plan_year(runner, "2027", "--confirm").exit_code == 0
     first = {m.id for m in meetings_in(session, 2027)}
     second_proposal = as_json(runner)
-    result = plan_year(runner, "2027", "--confirm")
-    # What happens: the planner treats the first meetings' days as taken and plans eight
-    # more around them (the command does not refuse a year that already has meetings).
+    refused = plan_year(runner, "2027", "--confirm")
+    # A year that already has meetings is not filled twice by accident.
+    assert refused.exit_code != 0
+    assert "already has 8 meetings" in refused.output and "--add" in refused.output
+    assert {m.id for m in meetings_in(session, 2027)} == first
+    # Asked for explicitly, the planner treats the first meetings' days as taken and plans
+    # eight more around them.
+    result = plan_year(runner, "2027", "--confirm", "--add")
     assert result.exit_code == 0, result.output
     assert "Created 8 meetings." in result.output
     everything = meetings_in(session, 2027)
