@@ -138,9 +138,12 @@ def test_compiled_catalogue_matches_the_po_file():
     assert SV_MO.exists(), f"{SV_MO.relative_to(ROOT)} is missing: run `make translations`"
     with open(SV_MO, "rb") as mo:
         compiled = read_mo(mo)
-    compiled_strings = {_key(m.id): _key(m.string) for m in compiled if m.id}
+    # Entries with a context (pgettext) are told apart by it.
+    compiled_strings = {(m.context, _key(m.id)): _key(m.string) for m in compiled if m.id}
     stale = [
-        m.id for m in messages(read_sv()) if compiled_strings.get(_key(m.id)) != _key(m.string)
+        m.id
+        for m in messages(read_sv())
+        if compiled_strings.get((m.context, _key(m.id))) != _key(m.string)
     ]
     assert not stale, f"{SV_MO.name} is out of date: run `make translations` ({stale[:5]}…)"
 

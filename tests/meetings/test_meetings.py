@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from forum.audit.models import AuditEntry
@@ -40,6 +41,14 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
 
 def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(app):
+    """A request context whose messages read in English, the code's own words; each e-mail
+    still speaks its recipient's language."""
+    with app.test_request_context(), force_locale("en"):
+        yield
 
 
 @pytest.fixture
@@ -116,10 +125,10 @@ def actions(session, meeting) -> list[str]:
 
 def fields_for(bodies, body="politikerforum", start=None, **more) -> dict:
     start = start or at(YEAR, 3, 10)
-    values = dict(body_id=bodies[body].id, theme_id=None, title="Temamöte", start_at=start,
-                  end_at=start + timedelta(hours=4), venue="Regionhuset Malmö",
-                  address="Dockplatsen 26, Malmö", host_region_id=None, online_url="",
-                  description="", prepares_id=None)
+    values = {"body_id": bodies[body].id, "theme_id": None, "title": "Temamöte",
+              "start_at": start, "end_at": start + timedelta(hours=4),
+              "venue": "Regionhuset Malmö", "address": "Dockplatsen 26, Malmö",
+              "host_region_id": None, "online_url": "", "description": "", "prepares_id": None}
     values.update(more)
     return values
 
@@ -572,8 +581,8 @@ def test_removing_after_moves_renumbers_whatever_the_rows_order(ctx, session, ma
     """The rows' own order (their ids) differs from the agenda's after moves; closing the gap
     must not trip over the one-position-per-item rule."""
     meeting = make_meeting()
-    a, b, c = (services.add_agenda_item(session, meeting, title=t, presenter="",
-                                        starts_at=None) for t in "ABC")
+    a, b, _c = (services.add_agenda_item(session, meeting, title=t, presenter="",
+                                         starts_at=None) for t in "ABC")
     session.commit()
     services.move_agenda_item(session, a, +1)
     services.move_agenda_item(session, a, +1)
