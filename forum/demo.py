@@ -270,7 +270,53 @@ def _meetings(session: Session, regions: dict[str, Region]) -> int:
             elif meeting.start_at.year == this_year:
                 meeting.status = MeetingStatus.CONFIRMED
     session.flush()
+    _records(session)
     return created
+
+
+def _records(session: Session) -> None:
+    """Attendance, minutes and an action item for each meeting already held."""
+    from forum.meetings import records
+    from forum.meetings.models import AttendanceRole, Meeting, MeetingStatus, Presence
+
+    pick = random.Random(7)
+    for meeting in session.scalars(
+        select(Meeting).where(Meeting.status == MeetingStatus.HELD).order_by(Meeting.start_at)
+    ):
+        entries = []
+        for line in records.attendance_lines(session, meeting):
+            roll = pick.random()
+            if line.kind == "guest":
+                entries.append(records.AttendanceEntry(line.person.id, Presence.PRESENT,
+                                                       AttendanceRole.GUEST))
+            elif roll < 0.72:
+                entries.append(records.AttendanceEntry(line.person.id, Presence.PRESENT,
+                                                       AttendanceRole.MEMBER))
+            elif roll < 0.84:
+                entries.append(records.AttendanceEntry(
+                    line.person.id, Presence.PRESENT, AttendanceRole.SUBSTITUTE,
+                    substitute_name=f"{pick.choice(GIVEN)} {pick.choice(FAMILY)}"))
+            elif roll < 0.95:
+                entries.append(records.AttendanceEntry(line.person.id, Presence.EXCUSED,
+                                                       AttendanceRole.MEMBER))
+            else:
+                entries.append(records.AttendanceEntry(line.person.id, Presence.ABSENT,
+                                                       AttendanceRole.MEMBER))
+        records.record_attendance(session, meeting, entries)
+        records.save_minutes(
+            session, meeting,
+            "Mötet inleddes av kansliet. Regionerna redovisade sina erfarenheter inom temat, "
+            "och företrädare för regeringen presenterade aktuella frågor. Forumet enades om "
+            "att fördjupa arbetet till nästa möte.",
+        )
+        records.approve_minutes(session, meeting)
+        records.publish_minutes(session, meeting)
+        records.add_action_item(
+            session, meeting,
+            what="Sammanställa regionernas exempel till kunskapsbanken",
+            who="Kansliet",
+        )
+    session.flush()
 
 
 DEMO_PASSWORDS = {
