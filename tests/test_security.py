@@ -12,16 +12,11 @@ from forum import create_app
 from forum.access import PUBLIC, access
 from forum.roster import queries
 from forum.roster.models import Nomination, Organisation, Person
+from page_helpers import lang_of
 
 
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
-
-
-def lang_of(response) -> str:
-    found = re.search(r'<html lang="([a-z]+)"', response.get_data(as_text=True))
-    assert found, "no <html lang>"
-    return found.group(1)
 
 
 def to_english(client) -> None:

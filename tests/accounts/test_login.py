@@ -15,6 +15,7 @@ from sqlalchemy import select
 from forum.accounts.models import Account
 from forum.audit.models import AuditEntry
 from forum.extensions import limiter
+from page_helpers import lang_of
 
 
 @pytest.fixture
@@ -31,12 +32,6 @@ def translated(app, message: str, language: str = "sv", **values) -> str:
 
 def shows(response, message: str) -> bool:
     return str(escape(message)) in response.get_data(as_text=True)
-
-
-def lang_of(response) -> str:
-    found = re.search(r'<html lang="([a-z]+)"', response.get_data(as_text=True))
-    assert found, "no <html lang>"
-    return found.group(1)
 
 
 def post_login(client, email: str, password: str = PASSWORD, **extra):

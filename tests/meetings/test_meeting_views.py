@@ -22,8 +22,7 @@ from forum.meetings.models import (
     MeetingGuest,
     MeetingStatus,
 )
-from forum.roster.models import Body, Person
-from forum.strategy.models import StrategyPeriod
+from forum.roster.models import Person
 from forum.timeutil import STOCKHOLM, today
 
 YEAR = today().year + 2  # still to come whenever the suite runs
@@ -59,17 +58,6 @@ def english(client):
 def section(page: str, heading_id: str) -> str:
     assert f'id="{heading_id}"' in page, heading_id
     return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
-
-
-@pytest.fixture
-def bodies(session) -> dict[str, Body]:
-    return {b.slug: b for b in session.scalars(select(Body))}
-
-
-@pytest.fixture
-def themes(session):
-    period = session.scalar(select(StrategyPeriod).where(StrategyPeriod.slug == "2021-2030"))
-    return list(period.themes)
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ from forum.meetings.models import (
     MeetingStatus,
 )
 from forum.meetings.services import MeetingError
-from forum.roster.models import Body, Person
-from forum.strategy.models import StrategyPeriod
+from forum.roster.models import Person
 from forum.timeutil import STOCKHOLM, today
 
 # Far enough ahead that the meetings below are still to come whenever the suite runs, and a
@@ -49,18 +48,6 @@ def ctx(app):
     still speaks its recipient's language."""
     with app.test_request_context(), force_locale("en"):
         yield
-
-
-@pytest.fixture
-def bodies(session) -> dict[str, Body]:
-    return {b.slug: b for b in session.scalars(select(Body))}
-
-
-@pytest.fixture
-def themes(session):
-    """The themes of the 2021–2030 strategy period."""
-    period = session.scalar(select(StrategyPeriod).where(StrategyPeriod.slug == "2021-2030"))
-    return list(period.themes)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ without breaking the tests; one test checks the Swedish dates."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,15 +22,12 @@ from forum.meetings import planning
 from forum.meetings.models import BlackoutKind, BlackoutPeriod, Meeting, PlannerSettings
 from forum.strategy.models import Theme
 from forum.timeutil import today
+from page_helpers import page_text
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 class _Form(HTMLParser):

@@ -6,7 +6,6 @@ CSV and XLSX exports."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from dataclasses import dataclass
@@ -31,12 +30,9 @@ from forum.meetings.models import (
     Presence,
 )
 from forum.meetings.records import AttendanceEntry, RecordsError
-from forum.roster.models import Body, Person
+from forum.roster.models import Person
 from forum.timeutil import STOCKHOLM, utcnow
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+from page_helpers import page_text
 
 
 def row_with(text: str, needle: str) -> str:
@@ -64,11 +60,6 @@ def english(app):
         return client
 
     return switch
-
-
-@pytest.fixture
-def bodies(session) -> dict[str, Body]:
-    return {b.slug: b for b in session.scalars(select(Body))}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ organisations lists, each with the data it should show and nothing it should not
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -11,29 +10,7 @@ import pytest
 
 from forum.reference import REGIONS
 from forum.timeutil import today
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def between(text: str, start: str, end: str | None = None) -> str:
-    """The part of a page from a marker to the next marker (or the end)."""
-    assert start in text, start
-    rest = text.split(start, 1)[1]
-    return rest.split(end, 1)[0] if end and end in rest else rest
-
-
-def row_with(text: str, needle: str) -> str:
-    rows = [r for r in re.split(r"<tr\b", text) if needle in r]
-    assert rows, f"no table row with {needle!r}"
-    return rows[0].split("</tr>", 1)[0]
-
-
-def lang_of(response) -> str:
-    found = re.search(r'<html lang="([a-z]+)"', response.get_data(as_text=True))
-    assert found, "no <html lang>"
-    return found.group(1)
+from page_helpers import between, lang_of, page_text, row_with
 
 
 @pytest.fixture
