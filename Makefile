@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
+# The tests read our calendars with Mozilla's ical.js under Node (tests/js); `make run` does
+# not need Node at all.
+JS_DIR := tests/js
+JS_STAMP := $(JS_DIR)/node_modules/.installed
 DEV_ENV := FORUM_ENV=development MAIL_BACKEND=console
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -17,7 +21,7 @@ run: setup
 	@echo "Forum runs on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(DEV_ENV) $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup $(JS_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP) translations
@@ -27,6 +31,13 @@ $(STAMP):
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# npm ci installs exactly what package-lock.json says (and refuses a lock file that does not
+# match package.json); it empties node_modules first, so the stamp goes with it and is made
+# again only when the install succeeded. A changed lock file installs again.
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	npm ci --prefix $(JS_DIR) --no-audit --no-fund --loglevel=error
 	touch $@
 
 translations: $(COMPILED)
@@ -43,4 +54,4 @@ update-messages: extract-messages
 	$(BIN)/pybabel update -i messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache $(JS_DIR)/node_modules

@@ -88,6 +88,8 @@ def register_proxies(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.audit.views import bp as audit_bp
+    from forum.calendars.views import bp as calendars_bp
+    from forum.health import bp as health_bp
     from forum.dashboard.views import bp as dashboard_bp
     from forum.meetings import planner_views, records_views, views  # noqa: F401  (routes)
     from forum.meetings.blueprint import bp as meetings_bp
@@ -102,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(calendars_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -21,6 +21,7 @@ ENV_SETTINGS: dict[str, type] = {
     "PREFERRED_URL_SCHEME": str,
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXIES": int,
+    "CALENDAR_ORGANIZER": str,
 }
 
 
@@ -56,6 +57,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
+
+    # The ORGANIZER of every meeting in calendars and invitations ("Name <address>"); the
+    # mail sender when unset. Calendar programs send replies to invitations there.
+    CALENDAR_ORGANIZER: str | None = None
 
     # Where users reach the app; links in e-mails and calendars start with it.
     BASE_URL = "http://127.0.0.1:5000"

@@ -44,10 +44,12 @@ def queue(
     kind: str = "",
     to_name: str = "",
     language: str = "sv",
+    calendar: tuple[str, bytes] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.html`` (blocks subject, text, html) in the
-    recipient's language and put it in the outbox."""
+    recipient's language and put it in the outbox. ``calendar`` is an iTIP method and an
+    iCalendar object to send with it (an invitation, its update or its cancellation)."""
     subject, text, html = render(template, language, **context)
     domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN") or _sender_domain()
     message = OutboxMessage(
@@ -60,6 +62,9 @@ def queue(
         language=language,
         kind=kind or template,
     )
+    if calendar is not None:
+        message.calendar_method, body = calendar
+        message.calendar_body = body.decode("utf-8")
     session.add(message)
     session.info["outbox_queued"] = True
     return message
@@ -105,6 +110,17 @@ def _build(message: OutboxMessage, sender: str) -> EmailMessage:
     email.set_content(message.text_body)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")
+    if message.calendar_body:
+        # The iMIP layout Outlook, Thunderbird, Apple Mail and Gmail all apply: the
+        # calendar object as the last alternative, with its method, and again as a file.
+        # Base64 keeps its CRLF line ends and folded lines intact through every relay.
+        method = message.calendar_method or "PUBLISH"
+        email.add_alternative(message.calendar_body.encode("utf-8"), maintype="text",
+                              subtype="calendar", cte="base64",
+                              params={"method": method, "charset": "utf-8"})
+        email.add_attachment(message.calendar_body.encode("utf-8"), maintype="application",
+                             subtype="ics", filename="invite.ics" if method != "CANCEL"
+                             else "cancel.ics")
     # After the body: set_content drops Content-* headers, add_alternative moves them down.
     email["Content-Language"] = message.language
     return email

@@ -44,3 +44,7 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # An invitation's iCalendar object and its method (REQUEST or CANCEL): sent as a
+    # text/calendar alternative that Outlook and Thunderbird apply, and as an .ics file.
+    calendar_method: Mapped[str] = mapped_column(String(10), default="")
+    calendar_body: Mapped[str] = mapped_column(Text, default="")

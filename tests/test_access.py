@@ -30,6 +30,7 @@ from forum.access import (
     rule_of,
 )
 from forum.accounts import tokens
+from forum.calendars import feeds
 from forum.accounts.models import Account, TokenPurpose
 from forum.db import Base
 from forum.extensions import limiter
@@ -172,6 +173,7 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
         )
         invitation = tokens.issue(session, invited, TokenPurpose.INVITATION)
         reset = tokens.issue(session, proposer, TokenPurpose.PASSWORD_RESET)
+        calendar = feeds.issue_token(session, invited)
     # A politicians' meeting still to come, so that its participants may answer.
     start = datetime.combine(today() + timedelta(days=60), time(10), tzinfo=STOCKHOLM)
     meeting = Meeting(
@@ -203,7 +205,9 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
         "token": {
             "accounts.accept_invitation": invitation,
             "accounts.reset_password": reset,
+            "calendars.personal_feed": calendar,
         },
+        "slug": "politikerforum",
     }
 
 

@@ -39,7 +39,9 @@ PERIOD_2021 = next(p for p in PERIODS if p["slug"] == "2021-2030")
 
 
 # Routes that answer with a file rather than a page.
-FILES = {"proposals.decision", "meetings.attendance_csv", "meetings.attendance_xlsx"}
+FILES = {"proposals.decision", "meetings.attendance_csv", "meetings.attendance_xlsx",
+         "calendars.meeting_file", "calendars.body_feed", "calendars.personal_feed",
+         "health.healthz", "health.readyz"}
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from forum import mail
 from forum.accounts.models import Account
 from forum.audit.services import record, snapshot
+from forum.calendars.invitations import invitation
 from forum.meetings.models import (
     AgendaItem,
     Answer,
@@ -124,9 +125,11 @@ def set_status(session: Session, meeting: Meeting, status: MeetingStatus, reason
 def notify(session: Session, meeting: Meeting, what: str) -> int:
     """E-mail every participant with an address about a confirmation, move or cancellation,
     in their own language."""
-    people = [p.person for p in participants(session, meeting)]
+    found = participants(session, meeting)
+    people = [p.person for p in found]
     if not people:
         return 0
+    answers = {p.person.id: p.answer_value for p in found}
     languages = dict(
         session.execute(
             select(Account.person_id, Account.language).where(
@@ -139,16 +142,19 @@ def notify(session: Session, meeting: Meeting, what: str) -> int:
     for person in people:
         if not person.email:
             continue
+        language = languages.get(person.id, "sv")
         mail.queue(
             session,
             to=person.email,
             to_name=person.name,
-            language=languages.get(person.id, "sv"),
+            language=language,
             template="meeting_changed",
             kind=f"meeting_{what}",
+            calendar=invitation(meeting, person, answers[person.id], language, what),
             meeting=meeting,
             what=what,
             person=person,
+            answer=answers[person.id],
             link=link,
         )
         sent += 1
@@ -230,10 +236,12 @@ def invite_guest(session: Session, meeting: Meeting, person: Person) -> MeetingG
     session.flush()
     record(session, "guest_invited", target=meeting, person_id=person.id, summary=person.name)
     if person.email:
-        account_language = session.scalar(select(Account.language).where(Account.person_id == person.id))
-        mail.queue(session, to=person.email, to_name=person.name, language=account_language or "sv",
-                   template="meeting_changed", kind="meeting_invitation", meeting=meeting,
-                   what="invited", person=person,
+        language = session.scalar(
+            select(Account.language).where(Account.person_id == person.id)) or "sv"
+        mail.queue(session, to=person.email, to_name=person.name, language=language,
+                   template="meeting_changed", kind="meeting_invitation",
+                   calendar=invitation(meeting, person, None, language, "invited"),
+                   meeting=meeting, what="invited", person=person, answer=None,
                    link=external_url("meetings.meeting", meeting_id=meeting.id))
     return guest
 

@@ -1,0 +1,172 @@
+"""Calendar addresses: a meeting as a file, a body's public feed, a person's own feed behind
+a token, the help page, and the profile page where the token is made, changed or revoked.
+
+The addresses are stable and listed in the README:
+  /meetings/<id>.ics  /calendar/<body>.ics  /calendar/personal/<token>.ics  /calendar
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from io import BytesIO
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.http import is_resource_modified
+
+from forum.access import PUBLIC, SIGNED_IN, access
+from forum.calendars import feeds
+from forum.db import db
+from forum.forms import Form
+from forum.i18n import language as current_language
+from forum.meetings import queries
+from forum.meetings.access import sees_details
+from forum.roster.models import Body
+from forum.urls import external_url
+
+bp = Blueprint("calendars", __name__)
+
+MIMETYPE = "text/calendar"
+# Calendars fetch feeds on their own schedule; this lets caches keep a copy for a while and
+# then ask again with the ETag.
+MAX_AGE = 900
+
+
+def webcal(url: str) -> str:
+    """The same address for calendar programs: webcal:// opens a subscription dialogue."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _feed_language() -> str:
+    asked = request.args.get("lang", "")
+    return asked if asked in ("sv", "en") else "sv"
+
+
+def _serve(key: str, fingerprint: str, build: Callable[[], bytes], *, private: bool,
+           download_name: str | None = None) -> Response:
+    """Answer a feed: 304 when the client has this version, otherwise the bytes, built once
+    per version and process. The fingerprint is the strong ETag."""
+    last_modified: datetime = feeds.changed_at(db.session, key, fingerprint)
+    cache_control = f"{'private' if private else 'public'}, max-age={MAX_AGE}"
+    if not is_resource_modified(request.environ, etag=fingerprint, last_modified=last_modified):
+        response = Response(status=304)
+    else:
+        body = feeds.built_feeds.get_or_build(fingerprint, build)
+        if download_name:
+            response = send_file(BytesIO(body), mimetype=MIMETYPE, as_attachment=True,
+                                 download_name=download_name, conditional=False, etag=False,
+                                 max_age=None)
+        else:
+            response = Response(body, mimetype=MIMETYPE)
+        response.content_type = f"{MIMETYPE}; charset=utf-8"
+    response.set_etag(fingerprint)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = cache_control
+    if private:
+        # The address is the key: keep it out of search engines and referrers.
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+@access(PUBLIC)
+def meeting_file(meeting_id: int):
+    """One meeting to add to a calendar; participants get the online link and agenda too."""
+    meeting = queries.meeting_page(db.session, meeting_id)
+    if meeting is None:
+        abort(404)
+    private = sees_details(meeting)
+    language = current_language()
+    fingerprint = feeds.meeting_fingerprint(meeting, language, private)
+    return _serve(
+        f"meeting:{meeting.id}:{language}:{int(private)}", fingerprint,
+        lambda: feeds.meeting_file(meeting, language, private),
+        private=private, download_name=feeds.meeting_file_name(meeting),
+    )
+
+
+@bp.get("/calendar/<slug>.ics")
+@access(PUBLIC)
+def body_feed(slug: str):
+    body = db.session.scalar(select(Body).where(Body.slug == slug))
+    if body is None:
+        abort(404)
+    language = _feed_language()
+    fingerprint = feeds.body_fingerprint(db.session, body, language)
+    return _serve(f"body:{body.id}:{language}", fingerprint,
+                  lambda: feeds.body_feed(db.session, body, language), private=False)
+
+
+@bp.get("/calendar/personal/<token>.ics")
+@access(PUBLIC)  # calendar programs cannot log in: the token in the address is the key
+def personal_feed(token: str):
+    found = feeds.find_token(db.session, token)
+    if found is None:
+        abort(404)
+    account = found.account
+    fingerprint = feeds.personal_fingerprint(db.session, account)
+    response = _serve(f"personal:{found.id}", fingerprint,
+                      lambda: feeds.personal_feed(db.session, account), private=True)
+    feeds.record_use(db.session, found)
+    return response
+
+
+def _body_feeds() -> list[dict]:
+    bodies = db.session.scalars(select(Body).order_by(Body.position, Body.id)).all()
+    rows = []
+    for body in bodies:
+        url = external_url("calendars.body_feed", slug=body.slug)
+        url_en = external_url("calendars.body_feed", slug=body.slug, lang="en")
+        rows.append({"body": body, "url": url, "webcal": webcal(url), "url_en": url_en,
+                     "webcal_en": webcal(url_en)})
+    return rows
+
+
+@bp.get("/calendar")
+@access(PUBLIC)
+def help_page():
+    return render_template("calendars/help.html", feeds=_body_feeds())
+
+
+class PersonalFeedForm(Form):
+    pass
+
+
+@bp.route("/profile/calendar", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def personal():
+    """Make, replace or revoke the secret address of one's own feed. A new address is shown
+    once, on the answer to the POST that made it: only its hash is kept."""
+    account = current_user
+    form = PersonalFeedForm()
+    new_url = None
+    message = None
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        if action == "issue":
+            raw = feeds.issue_token(db.session, account)
+            db.session.commit()
+            new_url = external_url("calendars.personal_feed", token=raw)
+            message = gettext("Your calendar address is ready. Copy it now: it is shown only "
+                              "once. Any earlier address has stopped working.")
+        elif action == "revoke":
+            feeds.revoke_tokens(db.session, account)
+            db.session.commit()
+            message = gettext("Your calendar address is revoked. Calendars subscribed to it "
+                              "get no more updates.")
+        else:
+            form.add_error(None, gettext("Choose whether to make a new address or revoke it."))
+    token = feeds.active_token(db.session, account)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "calendars/personal.html",
+        form=form,
+        token=token,
+        new_url=new_url,
+        new_webcal=webcal(new_url) if new_url else None,
+        message=message,
+    ), status
