@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.audit.views import bp as audit_bp
     from forum.calendars.views import bp as calendars_bp
     from forum.health import bp as health_bp
+    from forum.material.views import bp as material_bp
     from forum.dashboard.views import bp as dashboard_bp
     from forum.meetings import planner_views, records_views, views  # noqa: F401  (routes)
     from forum.meetings.blueprint import bp as meetings_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(material_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -102,6 +102,18 @@ def outbox_command(watch: bool, interval: int) -> None:
         time.sleep(interval)
 
 
+@forum_group.command("material-digest")
+@with_appcontext
+def material_digest_command() -> None:
+    """Send the daily digest of distributed material to members who chose one (run daily,
+    e.g. from cron or a systemd timer)."""
+    from forum.material.distribution import send_digests
+
+    sent = send_digests(db.session)
+    db.session.commit()
+    click.echo(f"Digests queued: {sent}.")
+
+
 @forum_group.command("plan-year")
 @click.argument("year", type=click.IntRange(1900, 2200))
 @click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")

@@ -22,6 +22,8 @@ ENV_SETTINGS: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXIES": int,
     "CALENDAR_ORGANIZER": str,
+    "MATERIAL_MAX_BYTES": int,
+    "BLOB_STORAGE_PATH": str,
 }
 
 
@@ -76,6 +78,13 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Meeting material: the largest file accepted (the upload form allows this much), and
+    # the largest file whose text is read for search. Files are kept by content hash in
+    # BLOB_STORAGE_PATH (default: instance/blobs).
+    MATERIAL_MAX_BYTES = 50 * 1024 * 1024
+    MATERIAL_EXTRACT_MAX_BYTES = 50 * 1024 * 1024
+    BLOB_STORAGE_PATH: str | None = None
 
     # How many reverse proxies stand in front of the app (X-Forwarded-* headers trusted).
     TRUSTED_PROXIES = 0

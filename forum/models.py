@@ -4,6 +4,7 @@ from forum import mail_models  # noqa: F401
 from forum.accounts import models as accounts_models  # noqa: F401
 from forum.audit import models as audit_models  # noqa: F401
 from forum.calendars import models as calendars_models  # noqa: F401
+from forum.material import models as material_models  # noqa: F401
 from forum.meetings import models as meetings_models  # noqa: F401
 from forum.proposals import models as proposals_models  # noqa: F401
 from forum.roster import models as roster_models  # noqa: F401

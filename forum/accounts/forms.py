@@ -82,6 +82,10 @@ class ProfileForm(Form):
         _l("Language"), choices=[("sv", "Svenska"), ("en", "English")], default="sv"
     )
     notify_by_email = BooleanField(_l("Send me notices by e-mail"))
+    material_digest = BooleanField(
+        _l("Gather material notices into one e-mail a day"),
+        description=_l("Instead of one e-mail each time the secretariat sends out material."),
+    )
     submit = SubmitField(_l("Save"))
 
 

@@ -30,6 +30,8 @@ class Account(Base):
     contact_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="sv")
     notify_by_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Material notices: one e-mail per distribution, or one daily digest of them.
+    material_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped when the password changes or the account is deactivated: every session and
     # remember-me cookie made before then stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

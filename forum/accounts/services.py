@@ -255,6 +255,7 @@ def update_profile(
     title: str,
     language: str,
     notify_by_email: bool,
+    material_digest: bool | None = None,
 ) -> None:
     """A person's own contact details and choices."""
     person = account.person
@@ -267,16 +268,18 @@ def update_profile(
         if clash is not None:
             raise AccountError("email", gettext("Another person on the roster has this address."))
     before = snapshot(person, "email", "phone", "title") | snapshot(
-        account, "language", "notify_by_email"
+        account, "language", "notify_by_email", "material_digest"
     )
     person.email = email
     person.phone = phone.strip()
     person.title = title.strip()
     account.language = language if language in ("sv", "en") else "sv"
     account.notify_by_email = notify_by_email
+    if material_digest is not None:
+        account.material_digest = material_digest
     session.flush()
     after = snapshot(person, "email", "phone", "title") | snapshot(
-        account, "language", "notify_by_email"
+        account, "language", "notify_by_email", "material_digest"
     )
     if after != before:
         record(session, "profile_changed", target=person, person_id=person.id,

@@ -164,6 +164,7 @@ def profile():
             "title": person.title,
             "language": account.language,
             "notify_by_email": account.notify_by_email,
+            "material_digest": account.material_digest,
         }
         if request.method == "GET"
         else None,
@@ -178,6 +179,7 @@ def profile():
                 title=form.title.data or "",
                 language=form.language.data,
                 notify_by_email=form.notify_by_email.data,
+                material_digest=form.material_digest.data,
             )
         except AccountError as error:
             form.add_error(error.field, error.message)

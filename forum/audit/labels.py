@@ -47,6 +47,14 @@ ACTIONS = {
     "blackout_added": _l("Blackout period added"),
     "blackout_removed": _l("Blackout period removed"),
     "planner_settings_changed": _l("Planner settings changed"),
+    "document_created": _l("Document added"),
+    "document_version_added": _l("New version of a document"),
+    "document_changed": _l("Document changed"),
+    "document_withdrawn": _l("Document withdrawn"),
+    "document_reinstated": _l("Document reinstated"),
+    "material_distributed": _l("Material distributed"),
+    "calendar_address_made": _l("Calendar address made"),
+    "calendar_address_revoked": _l("Calendar address revoked"),
 }
 
 OBJECTS = {
@@ -60,6 +68,8 @@ OBJECTS = {
     "Minutes": _l("Minutes"),
     "BlackoutPeriod": _l("Blackout period"),
     "PlannerSettings": _l("Planner settings"),
+    "Document": _l("Document"),
+    "Distribution": _l("Distribution"),
 }
 
 

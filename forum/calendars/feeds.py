@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -53,15 +53,18 @@ def _digest(parts: Iterable[object]) -> str:
     return h.hexdigest()
 
 
-def _themes_fingerprint(session: Session) -> str:
-    # Themes are reference data (a few dozen rows) without a change time of their own.
-    return _digest(session.execute(
-        select(Theme.id, Theme.name_sv, Theme.name_en).order_by(Theme.id)).all())
+def _reference_fingerprint(session: Session) -> str:
+    # Themes and bodies are reference data (a few dozen rows) without a change time of their
+    # own; every feed shows their names (CATEGORIES, and the body in each DESCRIPTION).
+    return _digest(sorted(tuple(row) for row in session.execute(
+        select(literal("theme"), Theme.id, Theme.name_sv, Theme.name_en)
+        .union_all(select(literal("body"), Body.id, Body.name_sv, Body.name_en)))))
 
 
 def _common(session: Session, language: str) -> list[object]:
     config = current_app.config
-    return [FORMAT, language, config["BASE_URL"], ics.organizer(), _themes_fingerprint(session)]
+    return [FORMAT, language, config["BASE_URL"], ics.organizer(),
+            _reference_fingerprint(session)]
 
 
 # --- public feeds per body --------------------------------------------------------------
@@ -143,8 +146,9 @@ def personal_fingerprint(session: Session, account: Account) -> str:
                    func.sum(Meeting.revision)).where(where)
         ).one()
         aggregate = (count, _aware(last_change), revisions)
+    # The person's name is in the feed's description.
     return _digest(_common(session, account.language) + [
-        "person", account.person_id, nominations, guest_of, aggregate,
+        "person", account.person_id, account.person.name, nominations, guest_of, aggregate,
     ])
 
 
@@ -196,7 +200,8 @@ def meeting_fingerprint(meeting: Meeting, language: str, private: bool) -> str:
     config = current_app.config
     return _digest([FORMAT, language, config["BASE_URL"], ics.organizer(), "meeting",
                     meeting.id, meeting.revision, _aware(meeting.updated_at), private,
-                    meeting.theme_id and local(meeting.theme, "name")])
+                    meeting.theme_id and local(meeting.theme, "name"),
+                    local(meeting.body, "name")])
 
 
 def meeting_file(meeting: Meeting, language: str, private: bool) -> bytes:
@@ -220,11 +225,17 @@ def meeting_file_name(meeting: Meeting) -> str:
 
 def changed_at(session: Session, key: str, fingerprint: str) -> datetime:
     """When the feed's content last changed: the first time this fingerprint was seen.
-    Written only when the fingerprint is new; a race with another worker is harmless."""
+    Written only when the fingerprint is new; a race with another worker is harmless.
+
+    HTTP dates count whole seconds, so a change within the second of the one before is
+    dated a second later: a client that holds the old version and asks If-Modified-Since
+    must not be told that nothing changed."""
     state = session.get(FeedState, key)
     if state is not None and state.fingerprint == fingerprint:
         return _aware(state.changed_at)  # type: ignore[return-value]
     now = utcnow().replace(microsecond=0)
+    if state is not None:
+        now = max(now, _aware(state.changed_at) + timedelta(seconds=1))  # type: ignore[operator]
     try:
         with session.begin_nested():
             if state is None:

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from forum.access import SECRETARIAT, access
 from forum.dashboard import queries
 from forum.db import db
+from forum.material import distribution
 from forum.timeutil import today
 
 bp = Blueprint("dashboard", __name__)
@@ -25,4 +26,5 @@ def index():
         vacancies=queries.long_vacancies(db.session, now),
         ending_days=queries.ENDING_WITHIN.days,
         vacant_days=queries.VACANT_LONGER_THAN.days,
+        material_due=distribution.due(db.session, now),
     )

@@ -64,6 +64,9 @@ class Meeting(Base):
     # An officials' meeting prepares the politicians' meeting on the same theme.
     prepares_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # The day the material should have gone out by; unset: the planner settings' number of
+    # days before the meeting (see forum/material/distribution.py).
+    material_deadline: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow
@@ -274,3 +277,5 @@ class PlannerSettings(Base):
     lead_max_weeks: Mapped[int] = mapped_column(Integer, default=4)
     start_time: Mapped[time] = mapped_column(Time, default=time(10, 0))
     duration_minutes: Mapped[int] = mapped_column(Integer, default=240)
+    # How many days before a meeting its material is due to be distributed.
+    material_deadline_days: Mapped[int] = mapped_column(Integer, default=7)

@@ -159,3 +159,30 @@ def years_with_meetings(session: Session) -> list[int]:
 
 
 __all__ = ["MeetingStatus", "extract"]
+
+
+def participant_meeting_ids(session: Session, person_id: int) -> set[int]:
+    """The meetings a person takes part in, at any time: as a member of the body on the
+    meeting's date, or as an invited guest. Ids only, for access checks over many rows."""
+    nominations = session.execute(
+        select(Nomination.body_id, Nomination.start_date, Nomination.end_date)
+        .where(Nomination.person_id == person_id)
+    ).all()
+    found = set(session.scalars(
+        select(MeetingGuest.meeting_id).where(MeetingGuest.person_id == person_id)))
+    bodies = {n.body_id for n in nominations}
+    if bodies:
+        for meeting_id, body_id, start_at in session.execute(
+            select(Meeting.id, Meeting.body_id, Meeting.start_at)
+            .where(Meeting.body_id.in_(sorted(bodies)))
+        ):
+            on = local_day(start_at)
+            if any(n.body_id == body_id and n.start_date <= on
+                   and (n.end_date is None or on <= n.end_date) for n in nominations):
+                found.add(meeting_id)
+    return found
+
+
+def current_body_ids(session: Session, person_id: int, on: date) -> set[int]:
+    return set(session.scalars(
+        select(Nomination.body_id).where(Nomination.person_id == person_id, current_on(on))))

@@ -15,6 +15,7 @@ from forum.access import PUBLIC, SECRETARIAT, SIGNED_IN, access, is_secretariat
 from forum.db import db
 from forum.forms import Form
 from forum.i18n import local
+from forum.material.views import material_context
 from forum.meetings import queries, records, services
 from forum.meetings.access import sees_details, takes_part
 from forum.meetings.blueprint import bp
@@ -131,6 +132,7 @@ def _page_context(found: Meeting, answer_form: AnswerForm | None = None) -> dict
         context["answer_form"] = form
         context["my_answer"] = mine
     context.update(records.page_context(db.session, found))
+    context.update(material_context(found))
     return context
 
 

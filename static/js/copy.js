@@ -14,10 +14,14 @@
     var status = document.createElement("span");
     status.className = "copy-status";
     status.setAttribute("role", "status");
+    var timer = null;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
+        // A second copy restarts the time the status shows rather than being cut short
+        // by the first one's timer.
+        window.clearTimeout(timer);
         status.textContent = field.dataset.copied;
-        window.setTimeout(function () { status.textContent = ""; }, 4000);
+        timer = window.setTimeout(function () { status.textContent = ""; }, 4000);
       }, function () { field.focus(); field.select(); });
     });
     field.parentNode.appendChild(button);

@@ -1,0 +1,148 @@
+"""Swedish full-text search over documents' titles, descriptions and text.
+
+PostgreSQL: a generated tsvector over document_texts with the `swedish` configuration,
+weighted title > description > text, and a GIN index (migration 0005); queries go through
+websearch_to_tsquery, so "quotes", OR and -minus work as on the web.
+SQLite: an FTS5 table holding the same fields as Snowball Swedish stems (the stemmer
+PostgreSQL's `swedish` configuration also uses), queried with the stems of the words asked
+for. Either way "kompetensförsörjningen" finds "kompetensförsörjning" and "regioner" finds
+"region", and access is part of the query: nobody learns the title of a document they may
+not read.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from markupsafe import Markup
+from sqlalchemy import delete, desc, func, insert, literal_column, select, table, column
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from forum.material.access import Reader
+from forum.material.models import Document, DocumentKind, DocumentText, document_themes
+
+WORD = re.compile(r"\w+", re.UNICODE)
+FTS = table("document_fts", column("rowid"), column("title"), column("description"),
+            column("body"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("swedish")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.lower())
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in WORD.findall(text)]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def index(session: Session, document: Document, body: str | None = None) -> None:
+    """(Re)index a document: its title and description, and the text of its newest version
+    when given (otherwise the text indexed before is kept)."""
+    found = session.get(DocumentText, document.id)
+    if found is None:
+        found = DocumentText(document_id=document.id, body=body or "")
+        session.add(found)
+    elif body is not None:
+        found.body = body
+    found.title = document.title
+    found.description = document.description
+    session.flush()
+    if _dialect(session) == "sqlite":
+        session.execute(delete(FTS).where(FTS.c.rowid == document.id))
+        session.execute(insert(FTS).values(
+            rowid=document.id, title=" ".join(stems(found.title)),
+            description=" ".join(stems(found.description)), body=" ".join(stems(found.body)),
+        ))
+
+
+@dataclass
+class Hit:
+    document: Document
+    snippet: Markup
+
+
+def _query_stems(query: str) -> list[str]:
+    return [s for s in stems(query) if s][:20]
+
+
+def search(
+    session: Session,
+    query: str,
+    reader: Reader,
+    *,
+    kind: DocumentKind | None = None,
+    theme_id: int | None = None,
+    limit: int = 50,
+) -> list[Hit]:
+    words = _query_stems(query)
+    if not words:
+        return []
+    if _dialect(session) == "postgresql":
+        tsquery = func.websearch_to_tsquery("swedish", query)
+        tsv = literal_column("document_texts.tsv")
+        rank = func.ts_rank_cd(tsv, tsquery)
+        statement = (
+            select(Document, DocumentText.body)
+            .join(DocumentText, DocumentText.document_id == Document.id)
+            .where(tsv.op("@@")(tsquery))
+        )
+    else:
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rank = literal_column("bm25(document_fts, 10.0, 4.0, 1.0)")
+        statement = (
+            select(Document, DocumentText.body)
+            .join(FTS, FTS.c.rowid == Document.id)
+            .join(DocumentText, DocumentText.document_id == Document.id)
+            .where(literal_column("document_fts").op("MATCH")(match))
+        )
+        rank = -rank  # bm25 is better when lower
+    statement = statement.where(reader.condition())
+    if kind is not None:
+        statement = statement.where(Document.kind == kind)
+    if theme_id is not None:
+        statement = statement.where(Document.id.in_(
+            select(document_themes.c.document_id).where(document_themes.c.theme_id == theme_id)))
+    statement = (
+        statement.options(joinedload(Document.meeting), selectinload(Document.themes),
+                          selectinload(Document.versions))
+        .order_by(desc(rank), Document.updated_at.desc(), Document.id.desc())
+        .limit(limit)
+    )
+    wanted = set(words)
+    return [Hit(document, snippet(document.description + "\n" + body, wanted))
+            for document, body in session.execute(statement).unique()]
+
+
+def snippet(text: str, wanted: set[str], width: int = 90) -> Markup:
+    """A stretch of the text around the first word whose stem was asked for, with the
+    matching words marked; HTML-escaped."""
+    words = list(WORD.finditer(text))
+    first = next((m for m in words if stem(m.group()) in wanted), None)
+    if first is None:
+        start, end = 0, min(len(text), 2 * width)
+    else:
+        start, end = max(0, first.start() - width), min(len(text), first.end() + width)
+    part = text[start:end]
+    out = []
+    position = 0
+    for m in WORD.finditer(part):
+        out.append(html.escape(part[position:m.start()]))
+        escaped = html.escape(m.group())
+        out.append(f"<mark>{escaped}</mark>" if stem(m.group()) in wanted else escaped)
+        position = m.end()
+    out.append(html.escape(part[position:]))
+    result = " ".join("".join(out).split())
+    return Markup(("… " if start > 0 else "") + result + (" …" if end < len(text) else ""))
