@@ -5,6 +5,7 @@ query counter."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,7 +23,7 @@ from forum.roster.models import Body, Organisation, OrganisationKind, Person, Re
 
 # tests/mail_fixtures.py: the smtp_server fixture; tests/meetings_fixtures.py: bodies, themes;
 # tests/calendar_fixtures.py: ical_js, Mozilla's iCalendar parser under Node
-pytest_plugins = ["mail_fixtures", "meetings_fixtures", "calendar_fixtures"]
+pytest_plugins = ["mail_fixtures", "meetings_fixtures", "calendar_fixtures", "calendars_fixtures"]
 
 POSTGRES_URL_VARIABLE = "FORUM_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -73,8 +74,14 @@ def db_name(database) -> str:
     return make_url(database).get_backend_name()
 
 
+# Uploaded and stored files of the whole run, kept out of the project's instance folder.
+TEST_FILES = Path(tempfile.mkdtemp(prefix="forum-test-files-"))
+
+
 def make_test_app(database_url_: str, **config):
     settings = {
+        "STORAGE_PATH": str(TEST_FILES / "files"),
+        "BLOB_STORAGE_PATH": str(TEST_FILES / "blobs"),
         "TESTING": True,
         "FORUM_ENV": "development",
         "SECRET_KEY": "test-secret",

@@ -31,6 +31,9 @@ from forum.access import (
 )
 from forum.accounts import tokens
 from forum.calendars import feeds
+from forum.material import services as material
+from forum.material.models import DocumentKind, Visibility
+from forum.strategy.models import Theme
 from forum.accounts.models import Account, TokenPurpose
 from forum.db import Base
 from forum.extensions import limiter
@@ -190,6 +193,16 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
     item = AgendaItem(meeting_id=meeting.id, position=1, title="Matrispunkt")
     action = ActionItem(meeting_id=meeting.id, body_id=meeting.body_id, what="Matrisuppgift")
     session.add_all([guest, item, action])
+    session.flush()
+    # A public document with a file, so that every reader may open, download and pack it.
+    with app.test_request_context():
+        document = material.create(
+            session, by=None, title="Matrisunderlag", kind=DocumentKind.BACKGROUND,
+            visibility=Visibility.PUBLIC, meeting_id=meeting.id,
+            upload=FileStorage(io.BytesIO("Matrisens text om regionerna.".encode()),
+                               filename="matris.txt"),
+        )
+    theme = session.scalar(select(Theme).order_by(Theme.id))
     session.commit()
     return {
         "code": "12",
@@ -202,6 +215,9 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
         "item_id": item.id,
         "guest_id": guest.id,
         "action_id": action.id,
+        "document_id": document.id,
+        "number": 1,
+        "theme_id": theme.id,
         "token": {
             "accounts.accept_invitation": invitation,
             "accounts.reset_password": reset,

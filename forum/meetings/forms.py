@@ -23,6 +23,9 @@ class MeetingForm(Form):
     online_url = text(_l("Online link"), max_length=500,
                       description=_l("For those who take part at a distance."))
     description = long_text(_l("Description"))
+    material_deadline = SwedishDateField(
+        _l("Material due by"), [Optional()],
+        description=_l("Leave empty for the planner settings' number of days before the meeting."))
     prepares_id = IdSelectField(_l("Prepares the meeting"), blank=_l("— none —"),
                                 description=_l("An officials' meeting prepares the "
                                                "politicians' meeting on the same theme."))

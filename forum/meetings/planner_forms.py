@@ -261,6 +261,13 @@ class PlannerSettingsForm(Form):
         [InputRequired(_l("Give the length in minutes.")),
          NumberRange(15, 720, message=_l("From %(min)d to %(max)d minutes.", min=15, max=720))],
     )
+    material_deadline_days = WholeNumberField(
+        _l("Material is due this many days before a meeting"),
+        [Optional(),
+         NumberRange(0, 60, message=_l("From %(min)d to %(max)d days.", min=0, max=60))],
+        description=_l("The dashboard warns about meetings whose material is late. Empty: "
+                       "as before."),
+    )
     submit = SubmitField(_l("Save the settings"))
 
     def validate_preferred_weekdays(self, field):

@@ -38,7 +38,7 @@ STATUS = {
 BLACKOUT_FIELDS = ("name", "kind", "first_week", "last_week", "first_day", "last_day",
                    "start_date", "end_date")
 SETTINGS_FIELDS = ("preferred_weekdays", "min_gap_weeks", "lead_min_weeks", "lead_max_weeks",
-                   "start_time", "duration_minutes")
+                   "start_time", "duration_minutes", "material_deadline_days")
 
 
 # --- the proposal ----------------------------------------------------------------------------
@@ -248,6 +248,7 @@ def _settings_form(formdata=None) -> PlannerSettingsForm:
     form.lead_max_weeks.data = chosen.lead_max_weeks
     form.start_time.data = chosen.start_time
     form.duration_minutes.data = chosen.duration_minutes
+    form.material_deadline_days.data = chosen.material_deadline_days
     return form
 
 
@@ -332,6 +333,8 @@ def planner_settings():
     chosen.lead_max_weeks = form.lead_max_weeks.data
     chosen.start_time = form.start_time.data
     chosen.duration_minutes = form.duration_minutes.data
+    if form.material_deadline_days.data is not None:
+        chosen.material_deadline_days = form.material_deadline_days.data
     db.session.flush()
     after = _settings_snapshot(chosen)
     if after != before:

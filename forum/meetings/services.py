@@ -21,7 +21,7 @@ from forum.meetings.models import (
     MeetingGuest,
     MeetingStatus,
 )
-from forum.meetings.queries import participants
+from forum.meetings.queries import local_day, participants
 from forum.roster.models import Person
 from forum.timeutil import utcnow
 from forum.urls import external_url
@@ -31,7 +31,7 @@ CALENDAR_FIELDS = ("title", "start_at", "end_at", "venue", "address", "online_ur
                    "description", "status", "theme_id", "host_region_id")
 # What participants must be told about.
 TIME_AND_PLACE = ("start_at", "end_at", "venue", "address", "online_url")
-AUDIT_FIELDS = CALENDAR_FIELDS + ("body_id", "prepares_id", "revision")
+AUDIT_FIELDS = CALENDAR_FIELDS + ("body_id", "prepares_id", "revision", "material_deadline")
 
 
 class MeetingError(Exception):
@@ -41,9 +41,12 @@ class MeetingError(Exception):
         self.message = message
 
 
-def _check_times(start_at: datetime, end_at: datetime) -> None:
+def _check_times(start_at: datetime, end_at: datetime, material_deadline=None) -> None:
     if end_at <= start_at:
         raise MeetingError("end_time", gettext("The meeting must end after it starts."))
+    if material_deadline is not None and material_deadline > local_day(start_at):
+        raise MeetingError("material_deadline",
+                           gettext("The material must be due on the meeting's day or before."))
 
 
 def _check_prepares(session: Session, meeting: Meeting, prepares_id: int | None,
@@ -59,7 +62,7 @@ def _check_prepares(session: Session, meeting: Meeting, prepares_id: int | None,
 
 
 def create(session: Session, **fields) -> Meeting:
-    _check_times(fields["start_at"], fields["end_at"])
+    _check_times(fields["start_at"], fields["end_at"], fields.get("material_deadline"))
     meeting = Meeting(**fields)
     _check_prepares(session, meeting, fields.get("prepares_id"), meeting.body_id)
     session.add(meeting)
@@ -72,7 +75,8 @@ def update(session: Session, meeting: Meeting, **fields) -> bool:
     """Change a meeting; returns whether participants were told (time or place changed)."""
     if meeting.is_cancelled:
         raise MeetingError(None, gettext("A cancelled meeting cannot be changed."))
-    _check_times(fields.get("start_at", meeting.start_at), fields.get("end_at", meeting.end_at))
+    _check_times(fields.get("start_at", meeting.start_at), fields.get("end_at", meeting.end_at),
+                 fields.get("material_deadline", meeting.material_deadline))
     _check_prepares(session, meeting, fields.get("prepares_id", meeting.prepares_id),
                     fields.get("body_id", meeting.body_id))
     before = snapshot(meeting, *AUDIT_FIELDS)

@@ -167,6 +167,7 @@ def _fields(form: MeetingForm) -> dict:
         "online_url": form.online_url.data or "",
         "description": form.description.data or "",
         "prepares_id": form.prepares_id.data,
+        "material_deadline": form.material_deadline.data,
     }
 
 
