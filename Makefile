@@ -13,7 +13,7 @@ DEV_ENV := FORUM_ENV=development MAIL_BACKEND=console
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations extract-messages update-messages clean
+.PHONY: run test bench setup translations extract-messages update-messages clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/flask --app app forum init
@@ -23,6 +23,11 @@ run: setup
 
 test: setup $(JS_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (benchmarks/README.md): a generated forum served by gunicorn, measured with
+# wrk if installed. Pass options with BENCH_ARGS="--database-url postgresql://… --markdown".
+bench: setup
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 setup: $(STAMP) translations
 
@@ -47,7 +52,7 @@ translations: $(COMPILED)
 
 # For developers: collect the strings to translate, and merge them into the catalogues.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs '.* __pycache__ node_modules' -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location \
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs '.* __pycache__ node_modules' -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 -k _lp:1c,2 --no-location \
 		--sort-output --project Forum -o messages.pot .
 
 update-messages: extract-messages

@@ -8,12 +8,15 @@ being filled); English pages, reached through the language switch, on their word
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from forum.reference import PERIODS
 from page_helpers import between, lang_of, page_text
@@ -41,7 +44,8 @@ PERIOD_2021 = next(p for p in PERIODS if p["slug"] == "2021-2030")
 # Routes that answer with a file rather than a page.
 FILES = {"proposals.decision", "meetings.attendance_csv", "meetings.attendance_xlsx",
          "calendars.meeting_file", "calendars.body_feed", "calendars.personal_feed",
-         "health.healthz", "health.readyz"}
+         "health.healthz", "health.readyz", "material.download",
+         "material.download_version", "material.pack"}
 
 
 @pytest.fixture
@@ -59,7 +63,10 @@ def every_page(app, session, make_person, make_organisation, make_nomination, ma
         MeetingGuest,
         MeetingStatus,
     )
+    from forum.material import services as material
+    from forum.material.models import DocumentKind, Visibility
     from forum.proposals.models import NominationProposal
+    from forum.strategy.models import Theme
     from forum.timeutil import STOCKHOLM
 
     organisation = make_organisation("Sidmyndigheten")
@@ -97,9 +104,18 @@ def every_page(app, session, make_person, make_organisation, make_nomination, ma
         ActionItem(meeting_id=meeting.id, body_id=meeting.body_id, what="Sammanställ svaren"),
     ])
     session.flush()
+    with app.test_request_context():
+        document = material.create(
+            session, by=None, title="Sidunderlag", kind=DocumentKind.BACKGROUND,
+            visibility=Visibility.PUBLIC, meeting_id=meeting.id,
+            upload=FileStorage(io.BytesIO("Sidans text om regionerna.".encode()),
+                               filename="sida.txt"),
+        )
+    theme = session.scalar(select(Theme).order_by(Theme.id))
     values = {"code": "12", "person_id": person.id, "organisation_id": organisation.id,
               "nomination_id": nomination.id, "account_id": invited.id,
-              "proposal_id": proposal.id, "meeting_id": meeting.id}
+              "proposal_id": proposal.id, "meeting_id": meeting.id,
+              "document_id": document.id, "theme_id": theme.id, "number": 1}
     tokens_for = {
         "accounts.accept_invitation": tokens.issue(session, invited, TokenPurpose.INVITATION),
         "accounts.reset_password": tokens.issue(session, resetting, TokenPurpose.PASSWORD_RESET),

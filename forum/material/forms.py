@@ -4,6 +4,7 @@ of the knowledge bank and search."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, Optional
@@ -23,7 +24,7 @@ KIND_LABELS = {
     DocumentKind.PRESENTATION: _l("Presentation"),
     DocumentKind.MINUTES: _l("Minutes"),
     DocumentKind.REPORT: _l("Report"),
-    DocumentKind.OTHER: _l("Other"),
+    DocumentKind.OTHER: _lp("document kind", "Other"),
 }
 VISIBILITY_LABELS = {
     Visibility.PUBLIC: _l("Public: everyone, also without logging in"),

@@ -265,8 +265,8 @@ class PlannerSettingsForm(Form):
         _l("Material is due this many days before a meeting"),
         [Optional(),
          NumberRange(0, 60, message=_l("From %(min)d to %(max)d days.", min=0, max=60))],
-        description=_l("The dashboard warns about meetings whose material is late. Empty: "
-                       "as before."),
+        description=_l("The dashboard warns about meetings whose material is late. Leave "
+                       "empty to keep the current number."),
     )
     submit = SubmitField(_l("Save the settings"))
 

@@ -457,6 +457,7 @@ def test_a_member_edits_contact_details_language_and_notices(app, session, membe
         "title": "Regionråd",
         "language": "sv",
         "notify_by_email": True,
+        "material_digest": False,
     }
     assert entry.after == {
         "email": "maja.ny@region.example",
@@ -464,6 +465,7 @@ def test_a_member_edits_contact_details_language_and_notices(app, session, membe
         "title": "Ordförande",
         "language": "en",
         "notify_by_email": False,
+        "material_digest": False,
     }
     assert entry.actor_account_id == member.id and entry.person_id == member.person_id
 
