@@ -107,7 +107,8 @@ def test_flask_forum_init_and_demo_from_the_command_line(tmp_path):
         for key, value in os.environ.items()
         if not key.startswith(("FORUM_", "DATABASE_URL", "SECRET_KEY", "OPEN_SECRETARIAT"))
     }
-    env.update(FORUM_ENV="development", DATABASE_URL=f"sqlite:///{path}")
+    env.update(FORUM_ENV="development", DATABASE_URL=f"sqlite:///{path}",
+               BLOB_STORAGE_PATH=str(tmp_path / "blobs"))
 
     def flask(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(

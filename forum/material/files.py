@@ -207,14 +207,24 @@ def _xlsx(path: Path, out: _Text) -> None:
 
 
 def _odf(path: Path, out: _Text) -> None:
-    from odf import teletype, text
+    from odf import teletype
+    from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
-    document = load(str(path))
-    for element in (text.H, text.P):
-        for node in document.getElementsByType(element):
-            if not out.add(teletype.extractText(node)):
-                return
+    blocks = {(TEXTNS, "h"), (TEXTNS, "p")}
+
+    def walk(node) -> bool:
+        # Headings and paragraphs in the order they are read, wherever they sit (lists,
+        # tables, frames, slides).
+        for child in node.childNodes:
+            if getattr(child, "qname", None) in blocks:
+                if not out.add(teletype.extractText(child)):
+                    return False
+            elif not walk(child):
+                return False
+        return True
+
+    walk(load(str(path)).body)
 
 
 def _txt(path: Path, out: _Text) -> None:

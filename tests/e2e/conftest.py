@@ -51,6 +51,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "SECRET_KEY": "e2e-secret-not-for-production",
             "DATABASE_URL": f"sqlite:///{path}",
             "MAIL_DELIVERY": "worker",
+            # The demo's and the tests' files, beside the database, never in instance/.
+            "BLOB_STORAGE_PATH": str(path.parent / "blobs"),
+            "STORAGE_PATH": str(path.parent / "files"),
         }
     )
     assert app.config["WTF_CSRF_ENABLED"] is not False

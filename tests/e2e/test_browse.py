@@ -281,6 +281,42 @@ def _attendance_form(page):
     assert page.locator("main form").count() >= 1
 
 
+def _new_calendar_address(page):
+    """The member's calendar page as it answers the making of an address: the address,
+    once, in a field to copy."""
+    page.goto("/profile/calendar")
+    submit(page, page.locator("main button[name=action][value=issue]"))
+    assert page.locator("main input.copy-field").count() == 1
+
+
+def _theme_page(page):
+    """The knowledge bank of the current strategy's first theme: its material and meetings."""
+    page.goto("/themes")
+    page.locator("main .card h3 a").first.click()
+    page.wait_for_url(re.compile(r"/themes/\d+$"))
+    assert page.locator("main ul.document-list li").count() >= 1
+
+
+def _public_document(page):
+    page.goto("/search?q=regioner")
+    page.locator("main ol.search-hits a[href^='/material/']").first.click()
+    page.wait_for_url(re.compile(r"/material/\d+$"))
+
+
+def _document_with_versions(page):
+    """The demo's underlag on skills supply, which has a second version."""
+    page.goto("/search?q=kompetensförsörjningen")
+    page.get_by_role("link", name="Underlag: kompetensförsörjning i regionerna").click()
+    page.wait_for_url(re.compile(r"/material/\d+$"))
+    assert page.locator("main table tbody tr").count() == 2
+
+
+def _distribute_form(page):
+    _upcoming_meeting(page)
+    page.goto(page.url + "/distribute")
+    assert page.locator("h1").is_visible()
+
+
 # name: (address or how to get there, who looks: "anyone", "staff" or a demo account's role)
 PAGES = {
     "start": ("/", "anyone"),
@@ -314,9 +350,20 @@ PAGES = {
     "meeting form with errors": (_meeting_form_with_errors, "staff"),
     "cancel meeting": (_cancel_form, "staff"),
     "my meetings": ("/my/meetings", "member"),
+    "calendar help": ("/calendar", "anyone"),
+    "personal calendar": ("/profile/calendar", "member"),
+    "new calendar address": (_new_calendar_address, "member"),
     "planner": ("/planner", "staff"),
     "attendance": (_attendance_form, "staff"),
     "attendance overview": ("/attendance", "staff"),
+    "themes": ("/themes", "anyone"),
+    "theme": (_theme_page, "anyone"),
+    "search": ("/search?q=regioner", "anyone"),
+    "public document": (_public_document, "anyone"),
+    "new document": ("/material/new", "staff"),
+    "document with versions": (_document_with_versions, "staff"),
+    "distribute material": (_distribute_form, "staff"),
+    "held meeting with material as member": (_held_meeting, "member"),
     "accessibility statement": ("/accessibility", "anyone"),
     "not found": ("/no-such-page", "anyone"),
 }

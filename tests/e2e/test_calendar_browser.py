@@ -72,9 +72,10 @@ def fresh_request(browser, live_server):
 # --- the help page ----------------------------------------------------------------------------
 
 
-def _feed_cards(page, live_server):
+def _feed_cards(page, live_server, lang="sv"):
     """Each body's card on the help page: a Subscribe link to webcal:// and a download link
-    for the same feed, and read-only fields with its addresses in Swedish and English."""
+    for the same feed, in the page's language, and read-only fields with its addresses in
+    Swedish and English."""
     cards = page.locator(FEED_CARDS)
     assert cards.count() == 2  # Politikerforum and Tjänstepersonsforum
     base = live_server.app.config["BASE_URL"]
@@ -82,9 +83,11 @@ def _feed_cards(page, live_server):
         subscribe = card.locator("a[href^='webcal://']")
         assert subscribe.count() == 1
         download = card.locator("a[download]")
-        feed = download.get_attribute("href")
+        offered = download.get_attribute("href")
+        feed = offered.removesuffix("?lang=en")
+        assert offered == (feed + "?lang=en" if lang == "en" else feed), offered
         assert re.fullmatch(re.escape(base) + r"/calendar/[a-z]+\.ics", feed), feed
-        assert subscribe.get_attribute("href") == webcal(feed)
+        assert subscribe.get_attribute("href") == webcal(offered)
         # The link's name says which body it subscribes to (the cards' links read alike).
         body = card.locator("h3").inner_text()
         expect(subscribe).to_contain_text(body)
@@ -110,7 +113,7 @@ def test_the_help_page_offers_each_body_to_subscribe_to_and_copy(page, live_serv
         page.locator("footer a[href='/calendar']").click()
     assert page.url.endswith("/calendar"), page.url
     assert html_lang(page) == lang
-    cards = _feed_cards(page, live_server)
+    cards = _feed_cards(page, live_server, lang)
     if lang == "en":
         assert page.locator("h1").inner_text() == "Meetings in your calendar"
         subscribe = cards.locator("a[href^='webcal://']")
@@ -136,7 +139,7 @@ def test_copy_buttons_copy_each_address_with_the_mouse_and_the_keyboard(page, li
     if lang == "en":
         in_english(page)
     page.goto("/calendar")
-    cards = _feed_cards(page, live_server)
+    cards = _feed_cards(page, live_server, lang)
     fields = cards.locator("input.copy-field")
     buttons = cards.locator("button.copy-button")
     assert buttons.count() == fields.count() == 4
