@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy import bindparam, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -53,12 +53,36 @@ def _digest(parts: Iterable[object]) -> str:
     return h.hexdigest()
 
 
+# The statements that every fetch of a feed runs, most of them answered 304, are built once:
+# building one costs about as much as running it (docs/performance.md).
+_REFERENCE = (select(literal("theme"), Theme.id, Theme.name_sv, Theme.name_en)
+              .union_all(select(literal("body"), Body.id, Body.name_sv, Body.name_en)))
+_BODY_MEETINGS = (
+    select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.revision))
+    .where(Meeting.body_id == bindparam("body_id"))
+)
+_NOMINATIONS = (
+    select(Nomination.id, Nomination.body_id, Nomination.start_date, Nomination.end_date)
+    .where(Nomination.person_id == bindparam("person_id"))
+    .order_by(Nomination.id)
+)
+_GUEST_OF = (select(MeetingGuest.meeting_id)
+             .where(MeetingGuest.person_id == bindparam("person_id"))
+             .order_by(MeetingGuest.meeting_id))
+_FEED_STATE = (select(FeedState.fingerprint, FeedState.changed_at)
+               .where(FeedState.key == bindparam("key")))
+_TOKEN = (
+    select(CalendarToken)
+    .where(CalendarToken.token_hash == bindparam("token_hash"),
+           CalendarToken.revoked_at.is_(None))
+    .options(joinedload(CalendarToken.account).joinedload(Account.person))
+)
+
+
 def _reference_fingerprint(session: Session) -> str:
     # Themes and bodies are reference data (a few dozen rows) without a change time of their
     # own; every feed shows their names (CATEGORIES, and the body in each DESCRIPTION).
-    return _digest(sorted(tuple(row) for row in session.execute(
-        select(literal("theme"), Theme.id, Theme.name_sv, Theme.name_en)
-        .union_all(select(literal("body"), Body.id, Body.name_sv, Body.name_en)))))
+    return _digest(sorted(tuple(row) for row in session.execute(_REFERENCE)))
 
 
 def _common(session: Session, language: str) -> list[object]:
@@ -71,10 +95,7 @@ def _common(session: Session, language: str) -> list[object]:
 
 
 def body_fingerprint(session: Session, body: Body, language: str) -> str:
-    count, last_change, revisions = session.execute(
-        select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.revision))
-        .where(Meeting.body_id == body.id)
-    ).one()
+    count, last_change, revisions = session.execute(_BODY_MEETINGS, {"body_id": body.id}).one()
     return _digest(_common(session, language) + [
         body.id, body.slug, body.name_sv, body.name_en, count, _aware(last_change), revisions,
     ])
@@ -115,15 +136,8 @@ def body_feed(session: Session, body: Body, language: str) -> bytes:
 
 
 def _membership(session: Session, person_id: int) -> tuple[list[tuple], list[int]]:
-    nominations = session.execute(
-        select(Nomination.id, Nomination.body_id, Nomination.start_date, Nomination.end_date)
-        .where(Nomination.person_id == person_id)
-        .order_by(Nomination.id)
-    ).all()
-    guest_of = list(session.scalars(
-        select(MeetingGuest.meeting_id).where(MeetingGuest.person_id == person_id)
-        .order_by(MeetingGuest.meeting_id)
-    ))
+    nominations = session.execute(_NOMINATIONS, {"person_id": person_id}).all()
+    guest_of = list(session.scalars(_GUEST_OF, {"person_id": person_id}))
     return [tuple(n) for n in nominations], guest_of
 
 
@@ -195,6 +209,15 @@ def personal_feed(session: Session, account: Account) -> bytes:
 
 # --- one meeting ------------------------------------------------------------------------
 
+_FILE_MEETING = (select(Meeting).where(Meeting.id == bindparam("meeting_id"))
+                 .options(joinedload(Meeting.body), joinedload(Meeting.theme)))
+
+
+def file_meeting(session: Session, meeting_id: int) -> Meeting | None:
+    """The meeting with what its file shows everyone: body and theme. The agenda, which
+    only participants see, is loaded if it is asked for."""
+    return session.scalar(_FILE_MEETING, {"meeting_id": meeting_id})
+
 
 def meeting_fingerprint(meeting: Meeting, language: str, private: bool) -> str:
     config = current_app.config
@@ -230,6 +253,9 @@ def changed_at(session: Session, key: str, fingerprint: str) -> datetime:
     HTTP dates count whole seconds, so a change within the second of the one before is
     dated a second later: a client that holds the old version and asks If-Modified-Since
     must not be told that nothing changed."""
+    known = session.execute(_FEED_STATE, {"key": key}).first()
+    if known is not None and known.fingerprint == fingerprint:
+        return _aware(known.changed_at)  # type: ignore[return-value]
     state = session.get(FeedState, key)
     if state is not None and state.fingerprint == fingerprint:
         return _aware(state.changed_at)  # type: ignore[return-value]
@@ -323,11 +349,7 @@ def find_token(session: Session, raw: str) -> CalendarToken | None:
     """The token if it opens a feed now: known, not revoked, its account active."""
     if not raw or len(raw) > 200:
         return None
-    token = session.scalar(
-        select(CalendarToken)
-        .where(CalendarToken.token_hash == _hash(raw), CalendarToken.revoked_at.is_(None))
-        .options(joinedload(CalendarToken.account).joinedload(Account.person))
-    )
+    token = session.scalar(_TOKEN, {"token_hash": _hash(raw)})
     if token is None or not token.account.is_active:
         return None
     return token

@@ -11,18 +11,29 @@ from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.http import is_resource_modified
 
 from forum.access import PUBLIC, SIGNED_IN, access
+from forum.audit.services import record
 from forum.calendars import feeds
 from forum.db import db
 from forum.forms import Form
 from forum.i18n import language as current_language
-from forum.meetings import queries
 from forum.meetings.access import sees_details
 from forum.roster.models import Body
 from forum.urls import external_url
@@ -33,6 +44,10 @@ MIMETYPE = "text/calendar"
 # Calendars fetch feeds on their own schedule; this lets caches keep a copy for a while and
 # then ask again with the ETag.
 MAX_AGE = 900
+# The session key that carries a new personal address to the one page that shows it.
+NEW_ADDRESS = "calendar_new_address"
+# Built once, as the statements in feeds.py that every fetch runs.
+_BODY = select(Body).where(Body.slug == bindparam("slug"))
 
 
 def webcal(url: str) -> str:
@@ -76,7 +91,7 @@ def _serve(key: str, fingerprint: str, build: Callable[[], bytes], *, private: b
 @access(PUBLIC)
 def meeting_file(meeting_id: int):
     """One meeting to add to a calendar; participants get the online link and agenda too."""
-    meeting = queries.meeting_page(db.session, meeting_id)
+    meeting = feeds.file_meeting(db.session, meeting_id)
     if meeting is None:
         abort(404)
     private = sees_details(meeting)
@@ -92,7 +107,7 @@ def meeting_file(meeting_id: int):
 @bp.get("/calendar/<slug>.ics")
 @access(PUBLIC)
 def body_feed(slug: str):
-    body = db.session.scalar(select(Body).where(Body.slug == slug))
+    body = db.session.scalar(_BODY, {"slug": slug})
     if body is None:
         abort(404)
     language = _feed_language()
@@ -139,28 +154,38 @@ class PersonalFeedForm(Form):
 @bp.route("/profile/calendar", methods=["GET", "POST"])
 @access(SIGNED_IN)
 def personal():
-    """Make, replace or revoke the secret address of one's own feed. A new address is shown
-    once, on the answer to the POST that made it: only its hash is kept."""
+    """Make, replace or revoke the secret address of one's own feed. Only its hash is kept:
+    a new address is shown once, on the page the POST that made it redirects to (so that a
+    reload shows the page again rather than making another address), and that page is never
+    stored by the browser or a cache."""
     account = current_user
     form = PersonalFeedForm()
     new_url = None
-    message = None
     if form.validate_on_submit():
         action = request.form.get("action")
         if action == "issue":
             raw = feeds.issue_token(db.session, account)
+            record(db.session, "calendar_address_made", target=account,
+                   person_id=account.person_id)
             db.session.commit()
-            new_url = external_url("calendars.personal_feed", token=raw)
-            message = gettext("Your calendar address is ready. Copy it now: it is shown only "
-                              "once. Any earlier address has stopped working.")
-        elif action == "revoke":
-            feeds.revoke_tokens(db.session, account)
+            # Kept in the signed session cookie of this browser until the next page shows it.
+            session[NEW_ADDRESS] = raw
+            flash(gettext("Your calendar address is ready. Copy it now: it is shown only "
+                          "once. Any earlier address has stopped working."), "success")
+            return redirect(url_for("calendars.personal"), 303)
+        if action == "revoke":
+            if feeds.revoke_tokens(db.session, account):
+                record(db.session, "calendar_address_revoked", target=account,
+                       person_id=account.person_id)
             db.session.commit()
-            message = gettext("Your calendar address is revoked. Calendars subscribed to it "
-                              "get no more updates.")
-        else:
-            form.add_error(None, gettext("Choose whether to make a new address or revoke it."))
+            flash(gettext("Your calendar address is revoked. Calendars subscribed to it "
+                          "get no more updates."), "success")
+            return redirect(url_for("calendars.personal"), 303)
+        form.add_error(None, gettext("Choose whether to make a new address or revoke it."))
+    raw = session.pop(NEW_ADDRESS, None) if request.method == "GET" else None
     token = feeds.active_token(db.session, account)
+    if raw and token is not None:
+        new_url = external_url("calendars.personal_feed", token=raw)
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "calendars/personal.html",
@@ -168,5 +193,4 @@ def personal():
         token=token,
         new_url=new_url,
         new_webcal=webcal(new_url) if new_url else None,
-        message=message,
-    ), status
+    ), status, {"Cache-Control": "no-store"}

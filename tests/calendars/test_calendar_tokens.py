@@ -45,7 +45,7 @@ def meeting(make_meeting):
 
 def issue(client) -> tuple[str, str]:
     """Make a new address on the page: (the https address, the token in it)."""
-    response = client.post(PAGE, data={"action": "issue"})
+    response = client.post(PAGE, data={"action": "issue"}, follow_redirects=True)
     assert response.status_code == 200
     found = ADDRESS.search(response.get_data(as_text=True))
     assert found, "no new address on the page"
@@ -84,7 +84,11 @@ def test_without_an_address_the_page_offers_to_make_one(signed_in):
 
 def test_a_new_address_is_shown_once_in_a_field_to_copy(signed_in, member, session, meeting,
                                                         client, read_ics):
-    response = signed_in.post(PAGE, data={"action": "issue"})
+    made = signed_in.post(PAGE, data={"action": "issue"})
+    # Redirected to the page, so that reloading it cannot make another address.
+    assert made.status_code == 303 and made.location == PAGE
+    response = signed_in.get(PAGE)
+    assert response.headers["Cache-Control"] == "no-store"
     page = page_text(response)
     url, raw = ADDRESS.search(response.get_data(as_text=True)).groups()
     assert "Copy it now: it is shown only once." in page
@@ -133,7 +137,7 @@ def test_a_new_address_replaces_the_old_one(signed_in, member, session, client):
 def test_a_revoked_address_finds_nothing(signed_in, member, session, client):
     url, _ = issue(signed_in)
     assert client.get(path_of(url)).status_code == 200
-    response = signed_in.post(PAGE, data={"action": "revoke"})
+    response = signed_in.post(PAGE, data={"action": "revoke"}, follow_redirects=True)
     assert response.status_code == 200
     page = page_text(response)
     assert "Your calendar address is revoked." in page
@@ -156,14 +160,15 @@ def test_a_post_without_a_choice_is_refused_beside_the_buttons(signed_in, member
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
 def test_a_post_from_another_site_changes_nothing(app, login, member, session, app_config):
     client = login(app.test_client(), member)
-    response = client.post(PAGE, data={"action": "issue"})
+    response = client.post(PAGE, data={"action": "issue"}, follow_redirects=True)
     assert response.status_code == 400
     assert not ADDRESS.search(response.get_data(as_text=True))
     assert tokens_of(session, member) == []
     # The page's own forms carry the token that makes the same request work.
     page = client.get(PAGE).get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert client.post(PAGE, data={"action": "issue", "csrf_token": csrf}).status_code == 200
+    issued = client.post(PAGE, data={"action": "issue", "csrf_token": csrf})
+    assert issued.status_code == 303 and issued.location == PAGE
     assert len(tokens_of(session, member)) == 1
     page = client.get(PAGE).get_data(as_text=True)
     # Both forms carry it, each field with an id of its own.
@@ -175,7 +180,7 @@ def test_each_account_has_its_own_address(app, login, signed_in, member, make_ac
     other = english(login(app.test_client(), make_account("member")))
     mine, _ = issue(signed_in)
     theirs, _ = issue(other)
-    signed_in.post(PAGE, data={"action": "revoke"})
+    signed_in.post(PAGE, data={"action": "revoke"}, follow_redirects=True)
     assert client.get(path_of(mine)).status_code == 404
     assert client.get(path_of(theirs)).status_code == 200
 
@@ -189,7 +194,7 @@ def test_the_page_in_swedish(app, login, member):
     for english_text in ("Your calendar address", "You have no calendar address now.",
                          "Make my calendar address"):
         assert english_text not in page
-    issued = page_text(client.post(PAGE, data={"action": "issue"}))
+    issued = page_text(client.post(PAGE, data={"action": "issue"}, follow_redirects=True))
     assert ADDRESS.search(issued)
     assert "Copy it now" not in issued and "Keep it to yourself" not in issued
 

@@ -260,7 +260,7 @@ def _shown_address(page) -> str:
     subscribe = page.locator("main a[href^='webcal://']")
     assert subscribe.count() == 1
     assert subscribe.get_attribute("href") == webcal(url)
-    assert page.locator("main .notice[role=status]").is_visible()
+    assert page.locator("main .flashes[role=status] .flash-success").is_visible()
     # The field says what to keep in mind about the address.
     hint = fields.get_attribute("aria-describedby")
     assert hint and page.locator(f"#{hint}").is_visible()
@@ -336,7 +336,7 @@ def test_a_member_makes_fetches_replaces_and_revokes_a_calendar_address(
     # Revoked: no address works, and the page offers to make one.
     submit(page, page.locator("main form button[name=action][value=revoke]"))
     _no_address_shown(page)
-    assert page.locator("main .notice[role=status]").is_visible()
+    assert page.locator("main .flashes[role=status] .flash-success").is_visible()
     assert page.locator("main form button[name=action][value=revoke]").count() == 0
     assert page.locator("main form button[name=action][value=issue]").count() == 1
     assert fresh_request.get(second).status == 404
