@@ -13,6 +13,7 @@ the local directory's place when several servers share the files.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 CHUNK = 256 * 1024
+log = logging.getLogger(__name__)
 
 
 class UploadRefused(Exception):
@@ -77,10 +79,10 @@ class LocalBlobStore:
         return self.root / digest[:2] / digest[2:4] / digest
 
     def put(self, received: Received) -> bool:
-        """Move the upload into place; False if the same content was stored already."""
+        """Move the upload into place; False if the same content was stored already (the
+        upload is then left where it is, for the caller to keep or discard)."""
         target = self.path(received.sha256)
         if target.exists():
-            received.discard()
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(received.path, 0o640)
@@ -140,24 +142,54 @@ def keep(session: Session, received: Received,
          still_referenced: Callable[[str], bool]) -> None:
     """Put a received upload in the store as part of the session's transaction: if the
     transaction does not commit, a file this upload created is removed again, unless
-    `still_referenced(digest)` finds a committed row that uses it."""
+    `still_referenced(digest)` finds a committed row that uses it.
+
+    When the same content is stored already, the upload is kept aside until the
+    transaction ends: another transaction that put that file there may still roll back
+    and remove it, and then this one puts its own copy back when it commits."""
     blobs = store()
-    created = blobs.put(received)
-    if not created:
-        return
-    pending = session.info.setdefault("new_blobs", [])
-    pending.append((blobs, received.sha256, still_referenced))
-    if session.info.get("new_blobs_hooked"):
-        return
-    session.info["new_blobs_hooked"] = True
+    if blobs.put(received):
+        _pending(session)["created"].append((blobs, received.sha256, still_referenced))
+    else:
+        _pending(session)["spare"].append((blobs, received))
 
-    @event.listens_for(session, "after_commit")
-    def _committed(s: Session) -> None:
-        s.info.pop("new_blobs", None)
 
-    @event.listens_for(session, "after_transaction_end")
-    def _ended(s: Session, transaction) -> None:
-        if transaction.parent is None and not transaction.nested:
-            for owner, digest, referenced in s.info.pop("new_blobs", []):
-                if not referenced(digest):
-                    owner.delete(digest)
+def _pending(session: Session) -> dict[str, list]:
+    pending = session.info.get("blobs")
+    if pending is None:
+        pending = session.info["blobs"] = {"created": [], "spare": []}
+    if not session.info.get("blobs_hooked"):
+        session.info["blobs_hooked"] = True
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_transaction_end", _ended)
+    return pending
+
+
+def _committed(session: Session) -> None:
+    pending = session.info.pop("blobs", None)
+    if not pending:
+        return
+    for owner, received in pending["spare"]:
+        if not owner.exists(received.sha256):
+            owner.put(received)
+        received.discard()
+
+
+def _ended(session: Session, transaction) -> None:
+    if transaction.parent is not None or transaction.nested:
+        return
+    pending = session.info.pop("blobs", None)  # after a commit: taken by _committed
+    if not pending:
+        return
+    for owner, received in pending["spare"]:
+        received.discard()
+    for owner, digest, referenced in pending["created"]:
+        try:
+            unused = not referenced(digest)
+        except Exception:
+            # Better a file nobody uses than a version without its file.
+            log.warning("kept %s: could not tell whether a version uses it", digest,
+                        exc_info=True)
+            continue
+        if unused:
+            owner.delete(digest)

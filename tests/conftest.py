@@ -23,7 +23,8 @@ from forum.roster.models import Body, Organisation, OrganisationKind, Person, Re
 
 # tests/mail_fixtures.py: the smtp_server fixture; tests/meetings_fixtures.py: bodies, themes;
 # tests/calendar_fixtures.py: ical_js, Mozilla's iCalendar parser under Node
-pytest_plugins = ["mail_fixtures", "meetings_fixtures", "calendar_fixtures", "calendars_fixtures"]
+pytest_plugins = ["mail_fixtures", "meetings_fixtures", "calendar_fixtures", "calendars_fixtures",
+                  "material_fixtures"]
 
 POSTGRES_URL_VARIABLE = "FORUM_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -25,6 +25,7 @@ from forum.material.models import (
     Document,
     MaterialNotice,
     Visibility,
+    in_kind_order,
 )
 from forum.material.services import MaterialError
 from forum.meetings import planning
@@ -57,7 +58,7 @@ def _distributable(session: Session, meeting_ids: list[int]) -> list[Document]:
         .where(Document.meeting_id.in_(meeting_ids), Document.withdrawn_at.is_(None),
                Document.visibility != Visibility.SECRETARIAT)
         .options(selectinload(Document.versions))
-        .order_by(Document.kind, Document.title, Document.id)
+        .order_by(in_kind_order(), Document.title, Document.id)
     ))
 
 
@@ -133,6 +134,7 @@ def distribute(session: Session, meeting: Meeting, *, by, message: str = "") -> 
             select(Account).where(Account.person_id.in_([p.id for p in people])))
     } if people else {}
     link = external_url("meetings.meeting", meeting_id=meeting.id) + "#material"
+    links = _links(c.document for c in changes)
     for person in people:
         account = accounts.get(person.id)
         if account is not None and account.material_digest:
@@ -143,13 +145,25 @@ def distribute(session: Session, meeting: Meeting, *, by, message: str = "") -> 
             language=account.language if account else "sv",
             template="material_distributed", kind="material_distributed",
             person=person, meeting=meeting, changes=changes, message=distribution.message,
-            link=link,
+            link=link, links=links,
         )
     distribution.recipients = len(people)
     session.flush()
     record(session, "material_distributed", target=meeting,
            summary=", ".join(c.document.title for c in changes)[:200])
     return distribution
+
+
+def _links(documents) -> dict[int, str]:
+    """Each document's page (which asks a reader who is not logged in to log in first)."""
+    return {d.id: external_url("material.document", document_id=d.id) for d in documents}
+
+
+def _still_sent(item: DistributionItem) -> bool:
+    # A digest goes out later than the distribution: what has been withdrawn or made the
+    # secretariat's own since is no longer named.
+    document = item.document
+    return document.withdrawn_at is None and document.visibility is not Visibility.SECRETARIAT
 
 
 def send_digests(session: Session) -> int:
@@ -174,15 +188,19 @@ def send_digests(session: Session) -> int:
     now = utcnow()
     for person_id, items in by_person.items():
         person = people[person_id]
-        if person.email:
-            groups = []
-            for notice in items:
-                meeting = meetings[notice.distribution.meeting_id]
+        groups = []
+        for notice in items:
+            meeting = meetings[notice.distribution.meeting_id]
+            documents = [i for i in notice.distribution.items if _still_sent(i)]
+            if documents:
                 groups.append({
                     "meeting": meeting,
                     "distribution": notice.distribution,
+                    "documents": documents,
                     "link": external_url("meetings.meeting", meeting_id=meeting.id) + "#material",
+                    "links": _links(i.document for i in documents),
                 })
+        if person.email and groups:
             mail.queue(session, to=person.email, to_name=person.name,
                        language=languages.get(person_id, "sv"), template="material_digest",
                        kind="material_digest", person=person, groups=groups)

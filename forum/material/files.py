@@ -196,14 +196,17 @@ def _pptx(path: Path, out: _Text) -> None:
 def _xlsx(path: Path, out: _Text) -> None:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in workbook.worksheets:
-            for row in sheet.iter_rows(values_only=True):
-                if not out.add(" ".join(str(v) for v in row if v is not None)):
-                    return
-    finally:
-        workbook.close()
+    # Opened here: given a path, openpyxl goes by its extension, and an upload waiting in
+    # the store's incoming folder has none.
+    with open(path, "rb") as file:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    if not out.add(" ".join(str(v) for v in row if v is not None)):
+                        return
+        finally:
+            workbook.close()
 
 
 def _odf(path: Path, out: _Text) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -109,6 +110,13 @@ class Document(Base):
     @property
     def current(self) -> DocumentVersion | None:
         return self.versions[0] if self.versions else None
+
+
+def in_kind_order():
+    """ORDER BY the kinds as declared (the notice and agenda first), not by their stored
+    names, which would put background material before the notice."""
+    return case(*((Document.kind == kind, position)
+                  for position, kind in enumerate(DocumentKind)), else_=len(DocumentKind))
 
 
 class DocumentVersion(Base):

@@ -9,17 +9,17 @@ or failure on the way leaves neither a file nor a row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext
-from sqlalchemy import exists, select
+from flask_babel import format_decimal, gettext
+from sqlalchemy import Connection, exists, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from forum import blobs
 from forum.audit.services import record, snapshot
-from forum.db import db
 from forum.material import files, search
 from forum.material.models import Document, DocumentKind, DocumentVersion, Visibility
 from forum.meetings.models import Meeting
@@ -42,8 +42,9 @@ def max_bytes() -> int:
     return int(current_app.config["MATERIAL_MAX_BYTES"])
 
 
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f}"
+def limit_in_megabytes() -> str:
+    """The upload limit in MB as the reader writes numbers: 50, 0,5 (0.5), 0,06 (0.06)."""
+    return format_decimal(max_bytes() / (1024 * 1024), format="#,##0.##")
 
 
 def _refusal(refused: blobs.UploadRefused) -> MaterialError:
@@ -51,7 +52,7 @@ def _refusal(refused: blobs.UploadRefused) -> MaterialError:
         return MaterialError("file", gettext("The file is empty."))
     if refused.reason == "too_large":
         return MaterialError("file", gettext("The file is larger than %(size)s MB.",
-                                             size=_megabytes(max_bytes())))
+                                             size=limit_in_megabytes()))
     if refused.reason == "name_mismatch":
         return MaterialError("file", gettext(
             "The file's content does not match its name: it is a %(extension)s file.",
@@ -61,11 +62,20 @@ def _refusal(refused: blobs.UploadRefused) -> MaterialError:
         "an image (PNG, JPEG, GIF, WebP) or plain text."))
 
 
-def _blob_is_referenced(digest: str) -> bool:
-    # Asked after a rollback, on a connection of its own.
-    with db.engine.connect() as connection:
-        return connection.scalar(
-            select(exists().where(DocumentVersion.blob == digest))) or False
+def _referenced_in(session: Session) -> Callable[[str], bool]:
+    """Whether a committed version uses a stored file, asked after the session's transaction
+    rolled back: where the session's data lives (its engine, or the connection it is bound
+    to), not through the app's engine, and without needing an app context then."""
+    bind = session.get_bind()
+
+    def referenced(digest: str) -> bool:
+        query = select(exists().where(DocumentVersion.blob == digest))
+        if isinstance(bind, Connection):
+            return bool(bind.scalar(query))
+        with bind.connect() as connection:
+            return bool(connection.scalar(query))
+
+    return referenced
 
 
 def _receive(session: Session, upload: FileStorage) -> tuple[blobs.Received, files.FileKind,
@@ -196,7 +206,7 @@ def _add_version(session: Session, document: Document, received: blobs.Received,
     )
     session.add(version)
     session.flush()
-    blobs.keep(session, received, _blob_is_referenced)
+    blobs.keep(session, received, _referenced_in(session))
     document.updated_at = utcnow()
     session.expire(document, ["versions"])
     return version
@@ -237,16 +247,23 @@ def update(session: Session, document: Document, *, theme_ids: list[int] | None 
                  fields.get("meeting_id", document.meeting_id),
                  fields.get("body_id", document.body_id))
     before = snapshot(document, *AUDITED)
+    themes_before = sorted(t.id for t in document.themes)
     for name, value in fields.items():
         setattr(document, name, value)
     if theme_ids is not None:
         document.themes = _themes(session, theme_ids)
+    after = snapshot(document, *AUDITED)
+    themes_after = sorted(t.id for t in document.themes)
+    if after == before and themes_after == themes_before:
+        # A form saved unchanged: no audit entry, and a link is not "changed" for the next
+        # distribution (links are compared by updated_at).
+        return
+    if themes_after != themes_before:
+        before["theme_ids"], after["theme_ids"] = themes_before, themes_after
     document.updated_at = utcnow()
     session.flush()
     search.index(session, document)
-    after = snapshot(document, *AUDITED)
-    if after != before or theme_ids is not None:
-        record(session, "document_changed", target=document, before=before, after=after)
+    record(session, "document_changed", target=document, before=before, after=after)
 
 
 def withdraw(session: Session, document: Document, *, reason: str) -> None:

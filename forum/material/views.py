@@ -24,15 +24,15 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext
-from sqlalchemy import extract, func, select
+from flask_babel import gettext, ngettext
+from sqlalchemy import extract, func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import dump_options_header
 from zipstream import ZipStream
 
 from forum import blobs
-from forum.access import PUBLIC, SECRETARIAT, access, account
+from forum.access import PUBLIC, SECRETARIAT, access, account, is_secretariat
 from forum.db import db
 from forum.forms import Form
 from forum.i18n import local
@@ -58,6 +58,7 @@ from forum.material.models import (
     Download,
     Visibility,
     document_themes,
+    in_kind_order,
 )
 from forum.material.services import MaterialError
 from forum.meetings import queries as meeting_queries
@@ -136,25 +137,46 @@ def _fill(form) -> None:
 
 
 def _size_hint() -> str:
-    megabytes = current_app.config["MATERIAL_MAX_BYTES"] / (1024 * 1024)
     return gettext("PDF, Word, Excel, PowerPoint, OpenDocument, an image or plain text, at "
-                   "most %(size)s MB.", size=f"{megabytes:.0f}")
-
-
-def _allow_large_upload() -> bool:
-    """Let this request carry a file up to the material limit (the app's own limit is
-    small). False when the request is larger still: it is refused before it is read."""
-    request.max_content_length = current_app.config["MATERIAL_MAX_BYTES"] + 1024 * 1024
-    try:
-        request.files  # noqa: B018  (parses the body, streaming files to disk)
-    except RequestEntityTooLarge:
-        return False
-    return True
+                   "most %(size)s MB.", size=services.limit_in_megabytes())
 
 
 def _too_large_message() -> str:
-    megabytes = current_app.config["MATERIAL_MAX_BYTES"] / (1024 * 1024)
-    return gettext("The file is larger than %(size)s MB.", size=f"{megabytes:.0f}")
+    return gettext("The file is larger than %(size)s MB.", size=services.limit_in_megabytes())
+
+
+# The forms that carry a file, and the room they get beside it for their other fields.
+UPLOADS = {"material.new_document", "material.new_version"}
+FORM_ALLOWANCE = 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def _allow_the_upload(endpoint: str | None, _values: dict | None) -> None:
+    # A file may be larger than the app's general request limit. This must run before every
+    # before_request hook (CSRF's and the NUL-byte check read the body), and only for the
+    # secretariat: nobody else gets to send that much.
+    if endpoint in UPLOADS and request.method == "POST" and is_secretariat():
+        request.max_content_length = current_app.config["MATERIAL_MAX_BYTES"] + FORM_ALLOWANCE
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    """A request too large to read: the secretariat gets the form back, with the message
+    beside the file field (what was typed is lost: the request was not read)."""
+    if request.endpoint in UPLOADS and is_secretariat():
+        if request.endpoint == "material.new_document":
+            form = DocumentForm(formdata=None)
+            _fill(form)
+            form.file.description = _size_hint()
+            form.file.errors = [_too_large_message()]
+            return render_template("material/form.html", form=form, document=None), 413
+        found = db.session.get(Document, (request.view_args or {}).get("document_id"))
+        if found is not None and not found.is_link:
+            form = VersionForm(formdata=None)
+            form.file.description = _size_hint()
+            form.file.errors = [_too_large_message()]
+            return render_template("material/version.html", form=form, document=found), 413
+    return render_template("errors/413.html", error=error, code=413), 413
 
 
 # --- a document --------------------------------------------------------------------------
@@ -163,9 +185,7 @@ def _too_large_message() -> str:
 @bp.route("/material/new", methods=["GET", "POST"])
 @access(SECRETARIAT)
 def new_document():
-    fits = _allow_large_upload() if request.method == "POST" else True
-    # A request too large to read is answered with the form, its message on the file field.
-    form = DocumentForm() if fits else DocumentForm(formdata=None)
+    form = DocumentForm()
     _fill(form)
     form.file.description = _size_hint()
     meeting_id = request.args.get("meeting", type=int)
@@ -176,9 +196,6 @@ def new_document():
             meeting = db.session.get(Meeting, meeting_id)
             if meeting.theme_id:
                 form.theme_ids.data = [meeting.theme_id]
-    if not fits:
-        form.file.errors = [_too_large_message()]
-        return render_template("material/form.html", form=form, document=None), 413
     if form.validate_on_submit():
         try:
             created = services.create(
@@ -251,12 +268,8 @@ def new_version(document_id: int):
     found = _readable(document_id)
     if found.is_link:
         abort(404)
-    fits = _allow_large_upload() if request.method == "POST" else True
-    form = VersionForm() if fits else VersionForm(formdata=None)
+    form = VersionForm()
     form.file.description = _size_hint()
-    if not fits:
-        form.file.errors = [_too_large_message()]
-        return render_template("material/version.html", form=form, document=found), 413
     if form.validate_on_submit():
         try:
             if not form.file.data or not form.file.data.filename:
@@ -334,7 +347,9 @@ def _send(document: Document, version: DocumentVersion):
         current_app.logger.error("stored file missing: document %s version %s",
                                  document.id, version.number)
         abort(404)
-    response = send_file(path, mimetype=version.content_type, as_attachment=True,
+    # The type without its parameters: Werkzeug adds the charset to text types itself.
+    mimetype = version.content_type.split(";", 1)[0].strip()
+    response = send_file(path, mimetype=mimetype, as_attachment=True,
                          download_name=version.file_name, conditional=True, etag=version.blob,
                          last_modified=version.uploaded_at, max_age=0)
     response.headers["Cache-Control"] = (
@@ -391,22 +406,31 @@ def pack(meeting_id: int):
     """The meeting's current documents that the visitor may read, as one ZIP, streamed
     while it is made."""
     meeting = _meeting(meeting_id)
-    documents = [d for d in meeting_material(meeting) if not d.is_link and d.current]
+    # A withdrawn document is not the meeting's material, not even in the secretariat's pack.
+    documents = [d for d in meeting_material(meeting)
+                 if not d.is_link and d.current and not d.is_withdrawn]
     if not documents:
         abort(404)
     store = blobs.store()
     archive = ZipStream(sized=True)
     taken: set[str] = set()
+    packed = []
     for position, document in enumerate(documents, start=1):
         version = document.current
         path = store.local_path(version.blob)
         if path is None or not path.is_file():
+            current_app.logger.error("stored file missing: document %s version %s",
+                                     document.id, version.number)
             continue
         archive.add_path(str(path), _pack_name(position, document, version, taken))
+        packed.append(document)
+    if not packed:
+        abort(404)
     user = account()
-    for document in documents:
-        db.session.add(Download(document_id=document.id, version_id=document.current.id,
-                                account_id=user.id if user else None, via="pack"))
+    # What was packed, in one statement however many documents the pack holds.
+    db.session.execute(insert(Download), [
+        {"document_id": d.id, "version_id": d.current.id, "account_id": user.id if user else None,
+         "via": "pack"} for d in packed])
     db.session.commit()
     day = meeting.start_at.astimezone(STOCKHOLM).date().isoformat()
     title = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", meeting.title).strip()[:100]
@@ -431,7 +455,7 @@ def meeting_material(meeting: Meeting) -> list[Document]:
         select(Document)
         .where(Document.meeting_id == meeting.id, reader.condition())
         .options(selectinload(Document.versions))
-        .order_by(Document.kind, Document.title, Document.id)
+        .order_by(in_kind_order(), Document.title, Document.id)
     ))
 
 
@@ -465,8 +489,9 @@ def distribute(meeting_id: int):
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(gettext("The material is sent to %(count)d participants.",
-                          count=sent.recipients), "success")
+            flash(ngettext("The material is sent to %(num)d participant.",
+                           "The material is sent to %(num)d participants.", sent.recipients),
+                  "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#material")
     status = 400 if form.errors or form.form_errors else 200
     return render_template(

@@ -4,6 +4,7 @@ from alembic import context
 
 import forum.models  # noqa: F401  (registers every table)
 from forum.db import Base
+from forum.material.search import include_object as search_schema
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -13,8 +14,9 @@ if connection is None:
 
 def include_object(obj, name, type_, reflected, compare_to):
     # PostgreSQL exclusion constraints and SQLite triggers are written by hand in the
-    # migrations; autogenerate cannot see them.
-    return True
+    # migrations; autogenerate cannot see them. Nor the search schema (0005): SQLite's FTS5
+    # tables and PostgreSQL's generated tsvector column and its GIN index.
+    return search_schema(obj, name, type_, reflected, compare_to)
 
 
 context.configure(
