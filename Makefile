@@ -13,7 +13,7 @@ DEV_ENV := FORUM_ENV=development MAIL_BACKEND=console
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench setup translations extract-messages update-messages clean
+.PHONY: run test bench bench-memory setup translations extract-messages update-messages clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/flask --app app forum init
@@ -28,6 +28,12 @@ test: setup $(JS_STAMP)
 # wrk if installed. Pass options with BENCH_ARGS="--database-url postgresql://… --markdown".
 bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Issue #6: a 200 MB upload and download through gunicorn with one sync worker, and the
+# worker's memory growth against 50 MB (benchmarks/README.md). Pass options with
+# BENCH_ARGS="--database-url postgresql://… --markdown --check".
+bench-memory: setup
+	$(BIN)/python -m benchmarks.memory $(BENCH_ARGS)
 
 setup: $(STAMP) translations
 
