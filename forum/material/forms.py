@@ -52,7 +52,9 @@ class MultiCheckboxField(SelectMultipleField):
                 raise ValidationError(_l("Choose among the alternatives."))
 
 
-class DocumentForm(Form):
+class _DocumentDetails(Form):
+    """What a document says about itself: shared by the forms that add and change one."""
+
     title = text(_l("Title"), max_length=300, required_field=True)
     description = long_text(_l("Description"))
     kind = SelectField(_l("Kind"), choices=[(k.value, l) for k, l in KIND_LABELS.items()])
@@ -62,6 +64,20 @@ class DocumentForm(Form):
                             validators=[required(_l("Choose who may read it."))])
     meeting_id = IdSelectField(_l("Meeting"), blank=_l("— no meeting —"))
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
+
+    def details(self) -> dict:
+        """The fields as the services take them."""
+        return {
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "kind": DocumentKind(self.kind.data),
+            "language": self.language.data,
+            "visibility": Visibility(self.visibility.data),
+            "meeting_id": self.meeting_id.data,
+        }
+
+
+class DocumentForm(_DocumentDetails):
     file = FileField(_l("File"))
     link_url = StringField(_l("Or a link"), [Optional(), Length(max=1000)],
                            description=_l("Instead of a file: an address that starts with https://."))
@@ -69,16 +85,7 @@ class DocumentForm(Form):
     submit = SubmitField(_l("Save the document"))
 
 
-class EditDocumentForm(Form):
-    title = text(_l("Title"), max_length=300, required_field=True)
-    description = long_text(_l("Description"))
-    kind = SelectField(_l("Kind"), choices=[(k.value, l) for k, l in KIND_LABELS.items()])
-    language = SelectField(_l("Language"), choices=LANGUAGES)
-    visibility = RadioField(_l("Who may read it"),
-                            choices=[(v.value, l) for v, l in VISIBILITY_LABELS.items()],
-                            validators=[required(_l("Choose who may read it."))])
-    meeting_id = IdSelectField(_l("Meeting"), blank=_l("— no meeting —"))
-    theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
+class EditDocumentForm(_DocumentDetails):
     link_url = StringField(_l("Link"), [Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save the changes"))
 

@@ -35,7 +35,6 @@ from forum import blobs
 from forum.access import PUBLIC, SECRETARIAT, access, account, is_secretariat
 from forum.db import db
 from forum.forms import Form
-from forum.i18n import local
 from forum.accounts.models import Account
 from forum.material import distribution, search, services
 from forum.material.access import current_reader
@@ -65,6 +64,7 @@ from forum.meetings import queries as meeting_queries
 from forum.meetings.access import sees_details
 from forum.meetings.models import Meeting
 from forum.strategy.models import StrategyPeriod, Theme
+from forum.strategy.queries import theme_choices
 from forum.timeutil import STOCKHOLM, utcnow
 
 bp = Blueprint("material", __name__)
@@ -115,14 +115,6 @@ def _log(document: Document, version: DocumentVersion | None, via: str) -> None:
 # --- choices -----------------------------------------------------------------------------
 
 
-def _theme_choices():
-    periods = db.session.scalars(
-        select(StrategyPeriod).options(selectinload(StrategyPeriod.themes))
-        .order_by(StrategyPeriod.start_date.desc())
-    ).all()
-    return [(t.id, f"{p.years}: {local(t, 'name')}") for p in periods for t in p.themes]
-
-
 def _meeting_choices():
     meetings = db.session.scalars(
         select(Meeting).options(joinedload(Meeting.body))
@@ -133,7 +125,7 @@ def _meeting_choices():
 
 def _fill(form) -> None:
     form.meeting_id.set_choices(_meeting_choices())
-    form.theme_ids.choices = _theme_choices()
+    form.theme_ids.choices = theme_choices(db.session)
 
 
 def _size_hint() -> str:
@@ -199,11 +191,9 @@ def new_document():
     if form.validate_on_submit():
         try:
             created = services.create(
-                db.session, by=account(), title=form.title.data, description=form.description.data or "",
-                kind=DocumentKind(form.kind.data), language=form.language.data,
-                visibility=Visibility(form.visibility.data), meeting_id=form.meeting_id.data,
-                theme_ids=form.theme_ids.data or [], upload=form.file.data,
-                link_url=form.link_url.data or "", note=form.note.data or "",
+                db.session, by=account(), **form.details(), theme_ids=form.theme_ids.data or [],
+                upload=form.file.data, link_url=form.link_url.data or "",
+                note=form.note.data or "",
             )
         except MaterialError as error:
             db.session.rollback()
@@ -241,11 +231,7 @@ def edit_document(document_id: int):
         form.theme_ids.data = [t.id for t in found.themes]
     if form.validate_on_submit():
         try:
-            fields = dict(
-                title=form.title.data, description=form.description.data or "",
-                kind=DocumentKind(form.kind.data), language=form.language.data,
-                visibility=Visibility(form.visibility.data), meeting_id=form.meeting_id.data,
-            )
+            fields = form.details()
             if found.is_link:
                 fields["link_url"] = form.link_url.data or ""
             if form.meeting_id.data and form.meeting_id.data != found.meeting_id:
@@ -579,7 +565,7 @@ def theme(theme_id: int):
 @access(PUBLIC)
 def search_page():
     form = SearchForm(request.args)
-    form.theme.set_choices(_theme_choices())
+    form.theme.set_choices(theme_choices(db.session))
     hits = None
     if request.args.get("q"):
         if form.validate():

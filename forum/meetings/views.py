@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from forum.access import PUBLIC, SECRETARIAT, SIGNED_IN, access, is_secretariat
 from forum.db import db
@@ -31,7 +31,7 @@ from forum.meetings.models import AgendaItem, Answer, Meeting, MeetingGuest, Mee
 from forum.meetings.services import MeetingError
 from forum.roster.models import Body, Person, Region
 from forum.roster.queries import people as all_people
-from forum.strategy.models import StrategyPeriod
+from forum.strategy.queries import theme_choices
 from forum.timeutil import STOCKHOLM, utcnow
 
 
@@ -48,14 +48,6 @@ def _load(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _theme_choices():
-    periods = db.session.scalars(
-        select(StrategyPeriod).options(selectinload(StrategyPeriod.themes))
-        .order_by(StrategyPeriod.start_date.desc())
-    ).all()
-    return [(t.id, f"{p.years}: {local(t, 'name')}") for p in periods for t in p.themes]
-
-
 def _body_choices():
     return [(b.id, local(b, "name")) for b in db.session.scalars(select(Body).order_by(Body.position))]
 
@@ -65,7 +57,7 @@ def _body_choices():
 def meetings():
     form = MeetingFilterForm(request.args)
     form.body.set_choices(_body_choices())
-    form.theme.set_choices(_theme_choices())
+    form.theme.set_choices(theme_choices(db.session))
     years = queries.years_with_meetings(db.session)
     form.year.choices = [("", "—")] + [(str(y), str(y)) for y in years]
     ok = form.validate() if request.args else True
@@ -138,7 +130,7 @@ def _page_context(found: Meeting, answer_form: AnswerForm | None = None) -> dict
 
 def _fill_choices(form: MeetingForm, meeting: Meeting | None) -> None:
     form.body_id.set_choices(_body_choices())
-    form.theme_id.set_choices(_theme_choices())
+    form.theme_id.set_choices(theme_choices(db.session))
     form.host_region_id.set_choices(
         (r.id, f"{r.code} {r.name}") for r in db.session.scalars(select(Region).order_by(Region.code))
     )
