@@ -24,6 +24,7 @@ ENV_SETTINGS: dict[str, type] = {
     "CALENDAR_ORGANIZER": str,
     "MATERIAL_MAX_BYTES": int,
     "BLOB_STORAGE_PATH": str,
+    "STORAGE_PATH": str,
 }
 
 
