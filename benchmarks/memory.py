@@ -41,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from benchmarks import dataset, report, server
-from benchmarks.run import database_name
+from benchmarks.run import database_name, say
 from forum import create_app, migrate, reference
 from forum.accounts.models import Account
 from forum.accounts.passwords import hash_password
@@ -84,10 +84,6 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when the target or a check is missed")
     return parser.parse_args(argv)
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- the database --------------------------------------------------------------------------
