@@ -54,9 +54,11 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     from forum import access, i18n, mail, security
+    from forum import observability
     from forum.db import db
     from forum.extensions import babel, csrf, limiter, login_manager
 
+    observability.init_app(app)  # first: its after_request hook runs last, on the final answer
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -88,19 +90,25 @@ def register_proxies(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.audit.views import bp as audit_bp
+    from forum.bodies.views import bp as bodies_bp
     from forum.calendars.views import bp as calendars_bp
+    from forum.cooperation.views import bp as cooperation_bp
     from forum.health import bp as health_bp
     from forum.material.views import bp as material_bp
+    from forum.news.views import bp as news_bp
     from forum.dashboard.views import bp as dashboard_bp
     from forum.meetings import planner_views, records_views, views  # noqa: F401  (routes)
     from forum.meetings.blueprint import bp as meetings_bp
     from forum.proposals.views import bp as proposals_bp
+    from forum.privacy.views import bp as privacy_bp
     from forum.public.views import bp as public_bp
     from forum.roster.views import bp as roster_bp
+    from forum.surveys.views import bp as surveys_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(roster_bp)
+    app.register_blueprint(bodies_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(dashboard_bp)
@@ -108,6 +116,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(material_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(cooperation_bp)
+    app.register_blueprint(news_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

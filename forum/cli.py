@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 
@@ -102,6 +104,38 @@ def outbox_command(watch: bool, interval: int) -> None:
         time.sleep(interval)
 
 
+@forum_group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Write the database and the stored files into one archive FILE (a .tar, or .tar.gz
+    compressed) with a manifest and checksums; Forum may keep running meanwhile."""
+    from forum import backup
+
+    try:
+        summary = backup.backup_app(file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    for line in summary.lines():
+        click.echo(line)
+
+
+@forum_group.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore a backup into an empty install: a new database (or one where only `forum
+    init` has run). The whole archive is checked before anything is written."""
+    from forum import backup
+
+    try:
+        summary = backup.restore_app(file)
+    except backup.BackupError as error:
+        raise click.ClickException(f"Nothing was restored. {error}") from error
+    for line in summary.lines():
+        click.echo(line)
+
+
 @forum_group.command("material-digest")
 @with_appcontext
 def material_digest_command() -> None:
@@ -112,6 +146,22 @@ def material_digest_command() -> None:
     sent = send_digests(db.session)
     db.session.commit()
     click.echo(f"Digests queued: {sent}.")
+
+
+@forum_group.command("survey-reminders")
+@click.option("--days", default=3, show_default=True, type=click.IntRange(1, 60),
+              help="Remind this many days before the deadline.")
+@with_appcontext
+def survey_reminders_command(days: int) -> None:
+    """Close the surveys whose deadline has passed, and send each open survey its one
+    automatic reminder when the deadline is near (run daily, e.g. from a systemd timer)."""
+    from datetime import timedelta
+
+    from forum.surveys.services import daily
+
+    closed, reminded = daily(db.session, before=timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Surveys closed: {closed}. Reminders sent: {reminded}.")
 
 
 @forum_group.command("plan-year")

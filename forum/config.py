@@ -6,6 +6,9 @@ import os
 ENV_SETTINGS: dict[str, type] = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    "DATABASE_POOL_SIZE": int,
+    "DATABASE_MAX_OVERFLOW": int,
+    "DATABASE_POOL_TIMEOUT": int,
     "FORUM_ENV": str,
     "MAIL_BACKEND": str,
     "MAIL_DELIVERY": str,
@@ -25,6 +28,8 @@ ENV_SETTINGS: dict[str, type] = {
     "MATERIAL_MAX_BYTES": int,
     "BLOB_STORAGE_PATH": str,
     "STORAGE_PATH": str,
+    "LOG_FORMAT": str,
+    "LOG_LEVEL": str,
 }
 
 
@@ -35,6 +40,13 @@ class Defaults:
     # Relative SQLite paths are taken from the instance folder.
     DATABASE_URL = "sqlite:///forum.sqlite"
     SQLALCHEMY_ECHO = False
+    # PostgreSQL: the connections each process keeps open, how many more it may open when
+    # all are busy, and how many seconds a request waits for one before it is answered
+    # with the 503 page. Keep size + overflow at least gunicorn's --threads per worker, and
+    # workers × (size + overflow) below the server's max_connections (docs/operations.md).
+    DATABASE_POOL_SIZE = 5
+    DATABASE_MAX_OVERFLOW = 10
+    DATABASE_POOL_TIMEOUT = 10
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -89,6 +101,11 @@ class Defaults:
 
     # How many reverse proxies stand in front of the app (X-Forwarded-* headers trusted).
     TRUSTED_PROXIES = 0
+
+    # Logs on stderr (forum/observability.py): "json" (one object a line) or "text"; unset:
+    # json in production, text in development. LOG_LEVEL: DEBUG, INFO, WARNING or ERROR.
+    LOG_FORMAT: str | None = None
+    LOG_LEVEL = "INFO"
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, object]:

@@ -84,12 +84,29 @@ def _make_sqlite_behave(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+# The settings of a server database's connection pool, and SQLAlchemy's names for them.
+POOL_SETTINGS = {
+    "DATABASE_POOL_SIZE": "pool_size",
+    "DATABASE_MAX_OVERFLOW": "max_overflow",
+    "DATABASE_POOL_TIMEOUT": "pool_timeout",
+}
+
+
+def pool_options(config: Any, url: URL) -> dict[str, Any]:
+    """The configured pool for PostgreSQL; SQLite keeps SQLAlchemy's pool for files."""
+    if url.get_backend_name() == "sqlite":
+        return {}
+    return {name: int(config[key]) for key, name in POOL_SETTINGS.items()
+            if config.get(key) is not None}
+
+
 class Database:
     """Ties an engine to the app and a session to each app context (request, CLI command)."""
 
     def init_app(self, app: Flask) -> None:
         url = database_url(app.config["DATABASE_URL"], app.instance_path)
-        engine = make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False))
+        engine = make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False),
+                             **pool_options(app.config, url))
         app.extensions["forum.db"] = {
             "engine": engine,
             "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),

@@ -133,6 +133,12 @@ class _Generator:
         return person
 
 
+def _add(added: dict[str, int], more: dict[str, int]) -> None:
+    """Sum what a feature's demo added into the summary (named after tables)."""
+    for table, n in more.items():
+        added[table] = added.get(table, 0) + n
+
+
 def load(session: Session) -> dict[str, int]:
     gen = _Generator(session)
     organisations = {o.name: o for o in session.scalars(select(Organisation))}
@@ -229,6 +235,19 @@ def load(session: Session) -> dict[str, int]:
     gen.added["meetings"] = _meetings(session, regions)
     secretariat = session.scalar(select(Account).where(Account.person_id == guests[1].id))
     gen.added.update(_material(session, secretariat))
+    # --- coordination demo: working groups, surveys, cooperation, news ---
+    from forum.surveys.demo import seed_surveys
+
+    _add(gen.added, seed_surveys(session, secretariat))
+    from forum.bodies.demo import seed as seed_bodies
+
+    _add(gen.added, seed_bodies(session, gen, secretariat))
+    from forum.news.demo import seed_news
+
+    _add(gen.added, seed_news(session, secretariat))
+    from forum.cooperation.demo import seed_cooperation
+
+    _add(gen.added, seed_cooperation(session, secretariat))
     return gen.added
 
 

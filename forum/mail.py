@@ -248,7 +248,12 @@ def _claim(session: Session, message_id: int) -> OutboxMessage | None:
     session.commit()
     if claimed.rowcount != 1:
         return None
-    return session.get(OutboxMessage, message_id, populate_existing=True)
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    # End the read at once: on SQLite a transaction that read and then writes cannot wait
+    # for another writer ("database is locked" at once), and one left open while the SMTP
+    # server answers would hold up every other writer meanwhile.
+    session.commit()
+    return message
 
 
 def init_app(app: Flask) -> None:

@@ -24,33 +24,23 @@ from forum.roster.models import Body, Organisation, OrganisationKind, Person, Re
 # tests/mail_fixtures.py: the smtp_server fixture; tests/meetings_fixtures.py: bodies, themes;
 # tests/calendar_fixtures.py: ical_js, Mozilla's iCalendar parser under Node
 pytest_plugins = ["mail_fixtures", "meetings_fixtures", "calendar_fixtures", "calendars_fixtures",
-                  "material_fixtures"]
+                  "material_fixtures", "news_fixtures", "cooperation_fixtures",
+                  "surveys_fixtures", "privacy_fixtures"]
 
-POSTGRES_URL_VARIABLE = "FORUM_TEST_POSTGRES_URL"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from suite_support import (  # noqa: E402,F401  (re-exported for older imports)
+    IN_CI,
+    PASSWORD,
+    POSTGRES_URL_VARIABLE,
+    TEST_FILES,
+    _reset_postgres,
+    make_test_app,
+    postgres_url,
+)
 
 
 def pytest_report_header(config):
     url = os.environ.get(POSTGRES_URL_VARIABLE)
     return f"databases: sqlite{', postgresql at ' + make_url(url).render_as_string() if url else ' only'}"
-
-
-def postgres_url() -> str:
-    url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if not url:
-        message = f"PostgreSQL tests need {POSTGRES_URL_VARIABLE} (see README, Tests)"
-        if IN_CI:
-            pytest.fail(message + "; in CI a missing PostgreSQL is a failure")
-        pytest.skip(message)
-    return url
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(database_url(url, "."))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -73,28 +63,6 @@ def database(request, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def db_name(database) -> str:
     return make_url(database).get_backend_name()
-
-
-# Uploaded and stored files of the whole run, kept out of the project's instance folder.
-TEST_FILES = Path(tempfile.mkdtemp(prefix="forum-test-files-"))
-
-
-def make_test_app(database_url_: str, **config):
-    settings = {
-        "STORAGE_PATH": str(TEST_FILES / "files"),
-        "BLOB_STORAGE_PATH": str(TEST_FILES / "blobs"),
-        "TESTING": True,
-        "FORUM_ENV": "development",
-        "SECRET_KEY": "test-secret",
-        "DATABASE_URL": database_url_,
-        "WTF_CSRF_ENABLED": False,
-        # Mail stays in the outbox unless a test delivers it (see the smtp_server fixture).
-        "MAIL_DELIVERY": "worker",
-        "MAIL_DEFAULT_SENDER": "Forum <forum@test.example>",
-        "BASE_URL": "http://forum.test",
-    }
-    settings.update(config)
-    return create_app(settings)
 
 
 @pytest.fixture
@@ -247,7 +215,6 @@ def make_nomination(app, session, make_person, region, seat):
 
 # --- accounts and logging in ------------------------------------------------------------
 
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")

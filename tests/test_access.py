@@ -57,11 +57,16 @@ ROLES = (
 
 # URL arguments that name a region, directly or through an object of that region: the
 # region's own contact may open them, another region's contact may not.
-REGION_BOUND_ARGUMENTS = {"code", "proposal_id"}
+REGION_BOUND_ARGUMENTS = {"code", "proposal_id", "cooperation_id"}
 
 # URL arguments that name a meeting: where a signed-in visitor acts on it (answering the
 # invitation), only its participants may; the matrix's member sits in the meeting's body.
 PARTICIPANT_BOUND_ARGUMENTS = {"meeting_id"}
+
+# URL arguments that name a survey: those it asks answer it (the matrix's survey evaluates
+# the meeting the member takes part in), and the secretariat enters answers that came
+# another way; every other signed-in visitor is refused.
+RESPONDENT_BOUND_ARGUMENTS = {"survey_id"}
 
 # What a meeting keeps for its participants: it must not show on a refusal.
 ONLINE_LINK = "https://meet.example.se/matrismotet"
@@ -121,6 +126,8 @@ def expected(declared: str, arguments: frozenset, role: str) -> str:
     if role == "anonymous":
         return "login"
     if declared == SIGNED_IN:
+        if arguments & RESPONDENT_BOUND_ARGUMENTS:
+            return "ok" if role in ("member", "secretariat", "admin") else "forbidden"
         if arguments & PARTICIPANT_BOUND_ARGUMENTS:
             return "ok" if role == "member" else "forbidden"
         return "ok"
@@ -203,8 +210,23 @@ def objects(app, session, make_person, make_organisation, make_nomination, make_
                                filename="matris.txt"),
         )
     theme = session.scalar(select(Theme).order_by(Theme.id))
+    more: dict = {}
+    # --- bodies objects (working groups) ---
+    # --- surveys objects ---
+    from surveys_fixtures import access_matrix_survey
+
+    more.update(access_matrix_survey(app, session, meeting, person))
+    # --- cooperation objects ---
+    from cooperation_fixtures import access_matrix_entries
+
+    more["cooperation_id"] = access_matrix_entries(app, session, proposer)
+    # --- news objects ---
+    from news_fixtures import make_news_item
+
+    more["news_id"] = make_news_item(app, session, title_sv="Matrisnyhet").id
+    more["section"], more["page"] = "news", 1
     session.commit()
-    return {
+    return more | {
         "code": "12",
         "person_id": person.id,
         "organisation_id": organisation.id,
@@ -406,7 +428,8 @@ def dump(session) -> dict[str, list[tuple]]:
 
 def best_placed_outsider(declared: str, arguments: frozenset) -> str:
     """The visitor closest to being allowed who still is not."""
-    if declared == SIGNED_IN and arguments & PARTICIPANT_BOUND_ARGUMENTS:
+    if declared == SIGNED_IN and arguments & (PARTICIPANT_BOUND_ARGUMENTS
+                                              | RESPONDENT_BOUND_ARGUMENTS):
         return "plain"  # signed in, but not a participant
     return {
         SIGNED_IN: "anonymous",

@@ -24,7 +24,7 @@ SV_PO = ROOT / "forum" / "translations" / "sv" / "LC_MESSAGES" / "messages.po"
 SV_MO = SV_PO.with_suffix(".mo")
 
 # The same keywords as the Makefile's extract-messages target (on top of babel's defaults).
-KEYWORDS = ["_l", "lazy_gettext", "ngettext:1,2"]
+KEYWORDS = ["_l", "lazy_gettext", "ngettext:1,2", "pgettext:1c,2", "_lp:1c,2"]
 
 # A printf-style placeholder: %(name)s, %(num)d, %s, or a literal %%.
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
@@ -106,14 +106,16 @@ def test_every_string_in_the_code_is_in_the_swedish_catalogue():
     catalog = read_sv()
     template = extract()
     assert len(messages(template)) > 100, "extraction found suspiciously few strings"
-    missing = [m.id for m in messages(template) if m.id not in catalog]
+    # A string with a context (pgettext) is a different entry from the same words without.
+    missing = [m.id for m in messages(template) if catalog.get(m.id, context=m.context) is None]
     assert not missing, (
         "strings in the code that the Swedish catalogue lacks; run `make update-messages`, "
         f"translate them in {SV_PO.relative_to(ROOT)}, then `make translations`: {missing}"
     )
     # A string that became plural (or stopped being plural) needs retranslating too.
     changed = [
-        m.id for m in messages(template) if m.pluralizable != catalog[m.id].pluralizable
+        m.id for m in messages(template)
+        if m.pluralizable != catalog.get(m.id, context=m.context).pluralizable
     ]
     assert not changed, f"plural forms changed in the code: {changed}"
 

@@ -45,7 +45,10 @@ PERIOD_2021 = next(p for p in PERIODS if p["slug"] == "2021-2030")
 FILES = {"proposals.decision", "meetings.attendance_csv", "meetings.attendance_xlsx",
          "calendars.meeting_file", "calendars.body_feed", "calendars.personal_feed",
          "health.healthz", "health.readyz", "material.download",
-         "material.download_version", "material.pack"}
+         "material.download_version", "material.pack",
+         "news.feed", "news.sitemap_index", "news.sitemap_page", "news.robots",
+         "surveys.export_csv", "surveys.export_xlsx",
+         "privacy.my_data_json", "privacy.person_data_json"}
 
 
 @pytest.fixture
@@ -115,7 +118,17 @@ def every_page(app, session, make_person, make_organisation, make_nomination, ma
     values = {"code": "12", "person_id": person.id, "organisation_id": organisation.id,
               "nomination_id": nomination.id, "account_id": invited.id,
               "proposal_id": proposal.id, "meeting_id": meeting.id,
-              "document_id": document.id, "theme_id": theme.id, "number": 1}
+              "document_id": document.id, "theme_id": theme.id, "number": 1,
+              "slug": "politikerforum"}
+    from surveys_fixtures import access_matrix_survey
+
+    values.update(access_matrix_survey(app, session, meeting, person))
+    from news_fixtures import page_news_item
+
+    values["news_id"] = page_news_item(app, session).id
+    from cooperation_fixtures import access_matrix_entries
+
+    values["cooperation_id"] = access_matrix_entries(app, session, contact)["cooperation.edit"]
     tokens_for = {
         "accounts.accept_invitation": tokens.issue(session, invited, TokenPurpose.INVITATION),
         "accounts.reset_password": tokens.issue(session, resetting, TokenPurpose.PASSWORD_RESET),

@@ -29,6 +29,10 @@ from forum.roster.models import Person, Region
 
 bp = Blueprint("accounts", __name__)
 
+# What a visitor brought before logging in and keeps after it: an answer typed when their
+# session had run out (forum/surveys/views.py).
+KEPT_ACROSS_LOGIN = ("kept_answers",)
+
 
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
@@ -75,9 +79,11 @@ def login():
         else:
             db.session.commit()
             language = account.language
+            kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
             session.clear()  # a new session for a new identity
             login_user(account, remember=form.remember.data)
             session["lang"] = language
+            session.update(kept)
             if not form.next.data and (account.is_secretariat or account.is_admin):
                 return redirect(url_for("dashboard.index"))
             return redirect(safe_next(form.next.data))
@@ -194,7 +200,9 @@ def profile():
 @bp.route("/profile/password", methods=["GET", "POST"])
 @access(SIGNED_IN)
 def change_password():
-    account: Account = current_user  # type: ignore[assignment]
+    # The account itself, not the proxy: logging in again stores what it is given, and a
+    # proxy stored as the current user would refer to itself.
+    account: Account = current_user._get_current_object()  # type: ignore[attr-defined]
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

@@ -262,6 +262,10 @@ def changed_at(session: Session, key: str, fingerprint: str) -> datetime:
     now = utcnow().replace(microsecond=0)
     if state is not None:
         now = max(now, _aware(state.changed_at) + timedelta(seconds=1))  # type: ignore[operator]
+    # End the reads first, so that the write is a transaction of its own: on SQLite one
+    # that has read cannot wait for another writer and fails at once ("database is
+    # locked") when a burst of fetches sees a new version together.
+    session.commit()
     try:
         with session.begin_nested():
             if state is None:
@@ -359,5 +363,6 @@ def record_use(session: Session, token: CalendarToken) -> None:
     now = utcnow()
     last = _aware(token.last_used_at)
     if last is None or now - last >= USE_RECORDED_EVERY:
+        session.commit()  # the feed's reads end first, as in changed_at
         token.last_used_at = now
         session.commit()

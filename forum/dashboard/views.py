@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from forum.access import SECRETARIAT, access
+from forum.cooperation import queries as cooperation
 from forum.dashboard import queries
 from forum.db import db
 from forum.material import distribution
@@ -27,4 +28,5 @@ def index():
         ending_days=queries.ENDING_WITHIN.days,
         vacant_days=queries.VACANT_LONGER_THAN.days,
         material_due=distribution.due(db.session, now),
+        cooperation_waiting=cooperation.waiting(db.session),
     )

@@ -63,6 +63,12 @@ class _DocumentDetails(Form):
                             choices=[(v.value, l) for v, l in VISIBILITY_LABELS.items()],
                             validators=[required(_l("Choose who may read it."))])
     meeting_id = IdSelectField(_l("Meeting"), blank=_l("— no meeting —"))
+    body_id = IdSelectField(_l("Body"), blank=_l("— none —"),
+                            description=_l("For a document without a meeting: the forum body, "
+                                           "working group or network it belongs to."))
+    reported_by_id = IdSelectField(_l("Reported by"), blank=_l("— not a report —"),
+                                   description=_l("A working group's or network's report to "
+                                                  "the forum is listed on the group's page."))
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
 
     def details(self) -> dict:
@@ -74,6 +80,8 @@ class _DocumentDetails(Form):
             "language": self.language.data,
             "visibility": Visibility(self.visibility.data),
             "meeting_id": self.meeting_id.data,
+            "body_id": self.body_id.data,
+            "reported_by_id": self.reported_by_id.data,
         }
 
 

@@ -80,6 +80,8 @@ class Document(Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     # The working group or forum body a document without a meeting belongs to.
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
+    # A working group's or network's report to the forum: the group that reported it.
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
     # A document can be a link to somewhere else instead of a file.
     link_url: Mapped[str] = mapped_column(String(1000), default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -90,7 +92,8 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     meeting: Mapped[Meeting | None] = relationship()
-    body: Mapped[Body | None] = relationship()
+    body: Mapped[Body | None] = relationship(foreign_keys=[body_id])
+    reported_by: Mapped[Body | None] = relationship(foreign_keys=[reported_by_id])
     themes: Mapped[list[Theme]] = relationship(secondary=document_themes,
                                                order_by="Theme.position")
     versions: Mapped[list[DocumentVersion]] = relationship(

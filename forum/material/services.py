@@ -23,12 +23,12 @@ from forum.audit.services import record, snapshot
 from forum.material import files, search
 from forum.material.models import Document, DocumentKind, DocumentVersion, Visibility
 from forum.meetings.models import Meeting
-from forum.roster.models import Body
+from forum.roster.models import Body, BodyKind
 from forum.strategy.models import Theme
 from forum.timeutil import utcnow
 
 AUDITED = ("title", "description", "kind", "language", "visibility", "meeting_id", "body_id",
-           "link_url")
+           "reported_by_id", "link_url")
 
 
 class MaterialError(Exception):
@@ -127,6 +127,16 @@ def _check_place(session: Session, visibility: Visibility, meeting_id: int | Non
             "Only a document for a meeting or a body can be for its participants."))
 
 
+def _check_reporter(session: Session, reported_by_id: int | None) -> None:
+    """A report to the forum comes from a working group or a network."""
+    if reported_by_id is None:
+        return
+    group = session.get(Body, reported_by_id)
+    if group is None or group.kind is BodyKind.FORUM:
+        raise MaterialError("reported_by_id",
+                            gettext("Choose a working group or network from the list."))
+
+
 def _themes(session: Session, theme_ids: list[int]) -> list[Theme]:
     themes = list(session.scalars(select(Theme).where(Theme.id.in_(theme_ids)))) if theme_ids else []
     if len(themes) != len(set(theme_ids)):
@@ -145,6 +155,7 @@ def create(
     visibility: Visibility,
     meeting_id: int | None = None,
     body_id: int | None = None,
+    reported_by_id: int | None = None,
     theme_ids: list[int] | None = None,
     upload: FileStorage | None = None,
     link_url: str = "",
@@ -161,18 +172,20 @@ def create(
         raise MaterialError("file", gettext("Upload a file or give a link."))
     if link_url.strip():
         link_url = _check_link(link_url)
-    if meeting_id is not None and body_id is None:
+    if meeting_id is not None:
+        # A meeting's document belongs to the meeting's body.
         meeting = session.get(Meeting, meeting_id)
-        body_id = meeting.body_id if meeting else None
+        body_id = meeting.body_id if meeting else body_id
     _check_place(session, visibility, meeting_id, body_id)
+    _check_reporter(session, reported_by_id)
     themes = _themes(session, theme_ids or [])
     if not themes and meeting_id is not None:
         meeting = session.get(Meeting, meeting_id)
         themes = [meeting.theme] if meeting and meeting.theme else []
     document = Document(
         title=title, description=description.strip(), kind=kind, language=language,
-        visibility=visibility, meeting_id=meeting_id, body_id=body_id, link_url=link_url,
-        created_by_id=by.id if by else None, themes=themes,
+        visibility=visibility, meeting_id=meeting_id, body_id=body_id,
+        reported_by_id=reported_by_id, link_url=link_url, created_by_id=by.id if by else None, themes=themes,
     )
     text = ""
     if has_file:
@@ -243,9 +256,14 @@ def update(session: Session, document: Document, *, theme_ids: list[int] | None 
             fields["link_url"] = _check_link(fields["link_url"])
     if "description" in fields:
         fields["description"] = fields["description"].strip()
+    if fields.get("meeting_id") is not None:
+        meeting = session.get(Meeting, fields["meeting_id"])
+        if meeting is not None:
+            fields["body_id"] = meeting.body_id
     _check_place(session, fields.get("visibility", document.visibility),
                  fields.get("meeting_id", document.meeting_id),
                  fields.get("body_id", document.body_id))
+    _check_reporter(session, fields.get("reported_by_id"))
     before = snapshot(document, *AUDITED)
     themes_before = sorted(t.id for t in document.themes)
     for name, value in fields.items():

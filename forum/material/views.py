@@ -35,6 +35,7 @@ from forum import blobs
 from forum.access import PUBLIC, SECRETARIAT, access, account, is_secretariat
 from forum.db import db
 from forum.forms import Form
+from forum.i18n import local
 from forum.accounts.models import Account
 from forum.material import distribution, search, services
 from forum.material.access import current_reader
@@ -63,6 +64,7 @@ from forum.material.services import MaterialError
 from forum.meetings import queries as meeting_queries
 from forum.meetings.access import sees_details
 from forum.meetings.models import Meeting
+from forum.roster.models import Body, BodyKind
 from forum.strategy.models import StrategyPeriod, Theme
 from forum.strategy.queries import theme_choices
 from forum.timeutil import STOCKHOLM, utcnow
@@ -126,6 +128,10 @@ def _meeting_choices():
 def _fill(form) -> None:
     form.meeting_id.set_choices(_meeting_choices())
     form.theme_ids.choices = theme_choices(db.session)
+    bodies = db.session.scalars(select(Body).order_by(Body.position, Body.id)).all()
+    form.body_id.set_choices([(b.id, local(b, "name")) for b in bodies])
+    form.reported_by_id.set_choices(
+        [(b.id, local(b, "name")) for b in bodies if b.kind is not BodyKind.FORUM])
 
 
 def _size_hint() -> str:
@@ -183,6 +189,9 @@ def new_document():
     meeting_id = request.args.get("meeting", type=int)
     if request.method == "GET":
         form.visibility.data = Visibility.PARTICIPANTS.value
+        body_id = request.args.get("body", type=int)
+        if body_id and db.session.get(Body, body_id):
+            form.body_id.data = body_id
         if meeting_id and db.session.get(Meeting, meeting_id):
             form.meeting_id.data = meeting_id
             meeting = db.session.get(Meeting, meeting_id)

@@ -98,6 +98,9 @@ def _page_context(found: Meeting, answer_form: AnswerForm | None = None) -> dict
         "now": utcnow(),
     }
     if is_secretariat():
+        from forum.surveys.views import meeting_context as survey_context
+
+        context.update(survey_context(found))
         context["participants"] = queries.participants(db.session, found)
         context["agenda_form"] = AgendaItemForm(formdata=None)
         guest_form = GuestForm(formdata=None)
@@ -168,6 +171,9 @@ def _fields(form: MeetingForm) -> dict:
 def new_meeting():
     form = MeetingForm()
     _fill_choices(form, None)
+    if request.method == "GET" and request.args.get("body", "").isdigit():
+        # From a body's page: the meeting is that body's.
+        form.body_id.data = int(request.args["body"])
     if form.validate_on_submit():
         try:
             created = services.create(db.session, **_fields(form))

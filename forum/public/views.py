@@ -13,6 +13,8 @@ from wtforms import HiddenField
 from forum.access import PUBLIC, access
 from forum.db import db
 from forum.forms import Form
+from forum.news.about import about_context
+from forum.news.queries import latest as latest_news
 from forum.roster.queries import forum_bodies
 from forum.strategy.models import StrategyPeriod
 from forum.timeutil import today
@@ -38,8 +40,16 @@ def current_period(on=None):
 @access(PUBLIC)
 def index():
     return render_template(
-        "public/index.html", bodies=forum_bodies(db.session), period=current_period()
+        "public/index.html", bodies=forum_bodies(db.session), period=current_period(),
+        news=latest_news(db.session, 3),
     )
+
+
+@bp.get("/about")
+@access(PUBLIC)
+def about():
+    return render_template("public/about.html", period=current_period(),
+                           **about_context(db.session))
 
 
 # When the accessibility statement was drawn up, last assessed and last updated; change

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
+    Column,
     Date,
     Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
     literal_column,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import Base, UTCDateTime
 from forum.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from forum.strategy.models import Theme
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
@@ -126,8 +134,23 @@ class Person(Base):
         return f"{self.family_name}, {self.given_name}"
 
 
+# A working group's or network's themes: the strategy's themes it works on.
+body_themes = Table(
+    "body_themes",
+    Base.metadata,
+    Column("body_id", ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
+)
+
+
 class Body(Base):
-    """A body of the forum: the politicians' forum, the officials' forum, later groups."""
+    """A body of the forum: the politicians' forum, the officials' forum, and the working
+    groups and networks the secretariat coordinates with the forum's work.
+
+    The forum's bodies have seats each region fills; a working group's or network's seats
+    (chair, member) are filled by people from regions, agencies and other organisations,
+    without a quota per region. Both meet and have material the same way.
+    """
 
     __tablename__ = "bodies"
 
@@ -139,10 +162,25 @@ class Body(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     description_sv: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    # A group's own contact address and when it was set up and wound up (a wound-up
+    # group keeps its page, members' history, meetings and reports).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    established_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="body", order_by="Seat.position", cascade="all, delete-orphan"
     )
+    themes: Mapped[list[Theme]] = relationship(secondary=body_themes, order_by="Theme.id")
+
+    @property
+    def is_forum(self) -> bool:
+        return self.kind is BodyKind.FORUM
+
+    def is_active(self, on: date) -> bool:
+        return (self.established_on is None or self.established_on <= on) and (
+            self.closed_on is None or on <= self.closed_on
+        )
 
 
 class Seat(Base):
@@ -167,6 +205,9 @@ class Seat(Base):
     label_en: Mapped[str] = mapped_column(String(200))
     holders_per_region: Mapped[int] = mapped_column(default=1)
     side: Mapped[Side] = mapped_column(_enum(Side, "seat_side"), default=Side.NONE)
+    # True: every region fills the seat (holders_per_region places each). False: a working
+    # group's seat, filled by anyone, region or not, with holders_per_region places in all.
+    per_region: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     body: Mapped[Body] = relationship(back_populates="seats")
 
@@ -217,7 +258,8 @@ class Nomination(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     seat_id: Mapped[int] = mapped_column()
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    # The region whose seat this is; a working group's member may come from no region.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     # Which of the seat's holders_per_region places this nomination fills.
     slot: Mapped[int] = mapped_column(default=1)
     party: Mapped[str] = mapped_column(String(60), default="")
@@ -232,7 +274,7 @@ class Nomination(Base):
     seat: Mapped[Seat] = relationship(
         primaryjoin="Nomination.seat_id == Seat.id", foreign_keys=[seat_id], viewonly=True
     )
-    region: Mapped[Region] = relationship()
+    region: Mapped[Region | None] = relationship()
     nominated_by: Mapped[Organisation | None] = relationship()
 
     def is_current(self, on: date) -> bool:

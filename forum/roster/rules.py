@@ -52,6 +52,12 @@ def check_term(term: Term) -> None:
         raise RuleViolation("end_before_start", "end_date")
 
 
+def check_region(per_region: bool, has_region: bool) -> None:
+    """A forum seat is a region's; a working group's seat may be held from no region."""
+    if per_region and not has_region:
+        raise RuleViolation("region_required", "region_id")
+
+
 def check_party(political: bool, party: str) -> None:
     if political and not party.strip():
         raise RuleViolation("party_required", "party")

@@ -61,8 +61,19 @@ def _explain(session: Session, violation: RuleViolation, **context) -> RosterErr
             "The end date cannot be before the start date (%(start)s).",
             start=day(context.get("start")),
         )
+    elif code == "region_required":
+        message = gettext("Choose the region whose seat this is.")
     elif code == "party_required":
         message = gettext("A politician's seat needs a party.")
+    elif code == "person_overlap" and blocking[0].region is None:
+        first = blocking[0]
+        message = gettext(
+            "%(person)s is already a member of %(body)s during this time (%(role)s, %(term)s).",
+            person=first.person.name,
+            body=local(first.body, "name"),
+            role=local(first.seat, "label").lower(),
+            term=term(first.start_date, first.end_date),
+        )
     elif code == "person_overlap":
         first = blocking[0]
         message = gettext(
@@ -73,6 +84,14 @@ def _explain(session: Session, violation: RuleViolation, **context) -> RosterErr
             seat=local(first.seat, "label"),
             region=first.region.name,
             term=term(first.start_date, first.end_date),
+        )
+    elif code == "seat_full" and seat is not None and not seat.per_region:
+        message = gettext(
+            "All %(places)d places of %(seat)s in %(body)s are taken during this time. "
+            "End a membership first, or ask an administrator for more places.",
+            places=seat.holders_per_region,
+            seat=local(seat, "label"),
+            body=local(seat.body, "name"),
         )
     elif code == "seat_full":
         message = gettext(
@@ -104,17 +123,19 @@ def nominate(
     *,
     person: Person,
     seat: Seat,
-    region: Region,
+    region: Region | None,
     start_date: date,
     end_date: date | None = None,
     party: str = "",
     nominated_by: Organisation | None = None,
     note: str = "",
 ) -> Nomination:
-    """Nominate a person to a region's seat, if the seat rules allow it."""
+    """Nominate a person to a region's seat, or to a working group's seat (where the
+    region is optional), if the seat rules allow it."""
     wanted = Term(start_date, end_date)
     context = {"seat": seat, "region": region, "start": start_date}
     try:
+        rules.check_region(seat.per_region, region is not None)
         rules.check_term(wanted)
         rules.check_party(seat.is_political, party)
         rules.check_person_free(
@@ -137,7 +158,9 @@ def nominate(
                 _holding,
                 _overlapping(
                     session,
-                    Nomination.region_id == region.id,
+                    # A region's places in a forum seat; a working group seat's places
+                    # are shared by everyone.
+                    *((Nomination.region_id == region.id,) if seat.per_region else ()),
                     Nomination.seat_id == seat.id,
                     within=wanted,
                 ),
@@ -146,7 +169,10 @@ def nominate(
     except RuleViolation as violation:
         raise _explain(session, violation, **context) from violation
 
-    if nominated_by is None:
+    if nominated_by is None and region is None:
+        # A working group's member from an agency or elsewhere comes from their employer.
+        nominated_by = person.organisation
+    if nominated_by is None and region is not None:
         # Unless told otherwise, the region nominates through its own organisation.
         nominated_by = session.scalar(
             select(Organisation).where(
@@ -159,7 +185,7 @@ def nominate(
         person_id=person.id,
         body_id=seat.body_id,
         seat_id=seat.id,
-        region_id=region.id,
+        region_id=region.id if region else None,
         slot=slot,
         party=party.strip() if seat.is_political else "",
         start_date=start_date,
@@ -173,7 +199,7 @@ def nominate(
         "nomination_created",
         target=nomination,
         person_id=person.id,
-        summary=f"{region.code} {seat.body.slug}/{seat.slug}",
+        summary=f"{region.code if region else '–'} {seat.body.slug}/{seat.slug}",
         after=snapshot(nomination, *NOMINATION_FIELDS),
     )
     return nomination

@@ -258,6 +258,14 @@ def nominate(code: str):
     return render_template("roster/nominate.html", form=form, region=found)
 
 
+def back_to(nomination) -> str:
+    """Where a nomination's pages go back to: its region's page for the forum's seats,
+    the body's page for a working group's."""
+    if nomination.region is not None and nomination.seat.per_region:
+        return url_for("roster.region", code=nomination.region.code)
+    return url_for("bodies.body", slug=nomination.body.slug)
+
+
 def _organisation(organisation_id: int | None) -> Organisation | None:
     return db.session.get(Organisation, organisation_id) if organisation_id else None
 
@@ -277,8 +285,9 @@ def end_nomination(nomination_id: int):
         else:
             db.session.commit()
             flash(gettext("The nomination was ended."), "success")
-            return redirect(url_for("roster.region", code=found.region.code))
-    return render_template("roster/end_nomination.html", form=form, nomination=found)
+            return redirect(back_to(found))
+    return render_template("roster/end_nomination.html", form=form, nomination=found,
+                           back=back_to(found))
 
 
 @bp.route("/nominations/<int:nomination_id>/replace", methods=["GET", "POST"])
@@ -313,8 +322,9 @@ def replace_member(nomination_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("roster.region", code=found.region.code))
-    return render_template("roster/replace.html", form=form, nomination=found)
+            return redirect(back_to(found))
+    return render_template("roster/replace.html", form=form, nomination=found,
+                           back=back_to(found))
 
 
 @bp.get("/roster/export")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
+from suite_support import PASSWORD
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select

@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
+from suite_support import PASSWORD
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select, update

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import PASSWORD
+from suite_support import PASSWORD
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select, text

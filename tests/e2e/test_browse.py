@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 
+import test_news_browser as news_pages  # the news pages' ways there
+import test_cooperation_browser as cooperation_pages  # the register's pages' ways there
+import test_surveys_browser as survey_pages  # the survey pages' ways there
+import test_privacy_browser as privacy_pages  # the personal data pages' ways there
 from forum.db import db
 from forum.roster.models import Person
 
@@ -366,6 +370,56 @@ PAGES = {
     "held meeting with material as member": (_held_meeting, "member"),
     "accessibility statement": ("/accessibility", "anyone"),
     "not found": ("/no-such-page", "anyone"),
+    # --- bodies pages ---
+    "bodies": ("/bodies", "anyone"),
+    "working group": ("/bodies/arbetsgruppen-for-kompetensforsorjning", "anyone"),
+    "forum body as staff": ("/bodies/politikerforum", "staff"),
+    "new working group": ("/bodies/new", "staff"),
+    "new group member": ("/bodies/arbetsgruppen-for-kompetensforsorjning/members/new", "staff"),
+    # --- surveys pages ---
+    "surveys as staff": ("/surveys", "staff"),
+    "new survey": ("/surveys/new", "staff"),
+    "open survey": (survey_pages.open_survey, "staff"),
+    "survey results": (survey_pages.closed_survey_results, "staff"),
+    "survey questions": (survey_pages.draft_questions, "staff"),
+    "send a survey": (survey_pages.draft_send, "staff"),
+    "surveys as region contact": ("/surveys", "region_contact"),
+    "survey answer form": (survey_pages.answer_form, "region_contact"),
+    "survey answer with errors": (survey_pages.answer_form_with_errors, "region_contact"),
+    "evaluation as member": (survey_pages.evaluation, "member"),
+    "meeting with its evaluation": (survey_pages.evaluation_on_the_meeting_page, "staff"),
+    # --- cooperation pages ---
+    "cooperation register": ("/cooperation", "anyone"),
+    "cooperation register filtered": ("/cooperation?region=12&ongoing=y&kind=partnership",
+                                      "anyone"),
+    "cooperation register as staff": ("/cooperation", "staff"),
+    "cooperation entry": (cooperation_pages.open_entry, "anyone"),
+    "cooperation entry as staff": (cooperation_pages.open_entry, "staff"),
+    "cooperation matrix": ("/cooperation/matrix", "anyone"),
+    "cooperation countries": ("/cooperation/countries", "anyone"),
+    "cooperation export": ("/cooperation/export", "anyone"),
+    "cooperation proposal form": ("/cooperation/new", "region_contact"),
+    "cooperation form with errors": (cooperation_pages.form_with_errors, "region_contact"),
+    "cooperation proposals as contact": ("/cooperation/proposals", "region_contact"),
+    "returned cooperation proposal": (cooperation_pages.change_returned_proposal,
+                                      "region_contact"),
+    "cooperation proposals as staff": ("/cooperation/proposals", "staff"),
+    "cooperation proposal to decide": (cooperation_pages.open_waiting_proposal, "staff"),
+    "cooperation areas": ("/cooperation/areas", "staff"),
+    # --- news and public pages ---
+    "about the forum": ("/about", "anyone"),
+    "news": ("/news", "anyone"),
+    "news as staff": ("/news", "staff"),
+    "news item": (news_pages.open_news_item, "anyone"),
+    "news item as staff": (news_pages.open_news_item, "staff"),
+    "draft news item": (news_pages.open_draft_news_item, "staff"),
+    "new news item": ("/news/new", "staff"),
+    "news form with errors": (news_pages.news_form_with_errors, "staff"),
+    "news preview": (news_pages.news_preview, "staff"),
+    # --- privacy pages ---
+    "your personal data": ("/profile/data", "member"),
+    "erasure refused": (privacy_pages.refused_erasure, "staff"),
+    "erasure form with errors": (privacy_pages.erase_form_with_errors, "staff"),
 }
 
 

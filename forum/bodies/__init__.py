@@ -1,0 +1,1 @@
+"""Working groups and networks: bodies the secretariat coordinates with the forum."""
