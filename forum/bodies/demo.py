@@ -165,7 +165,8 @@ def seed(session: Session, gen, secretariat) -> dict[str, int]:
         chair_seat, member_seat = body.seats
         end = closed
 
-        def member(person: Person, seat: Seat, region: Region | None, start: date) -> None:
+        def member(person: Person, seat: Seat, region: Region | None, start: date,
+                   end: date | None = end) -> None:
             session.flush()
             roster.nominate(session, person=person, seat=seat, region=region,
                             start_date=start, end_date=end)

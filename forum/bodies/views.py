@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from sqlalchemy import select
 
-from forum.access import PUBLIC, SECRETARIAT, access, is_secretariat
+from forum.access import PUBLIC, SECRETARIAT, access
 from forum.bodies import queries, services
 from forum.bodies.forms import KIND_LABELS, BodyForm, MemberForm
 from forum.bodies.services import BodyError

@@ -3,20 +3,14 @@ with the roster export's conventions (semicolons and a byte-order mark, no formu
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date
-
 from flask import Response
 from flask_babel import gettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from forum.cooperation import countries
 from forum.cooperation.forms import KIND_LABELS, PARTY_KIND_LABELS, VISIBILITY_SHORT
 from forum.cooperation.models import Cooperation, CooperationParty, FunderRole
+from forum.exports import csv_response, table_xlsx
 from forum.i18n import local
-from forum.roster.exports import _safe
 from forum.timeutil import today
 from forum.urls import external_url
 
@@ -90,39 +84,9 @@ def _filename(extension: str) -> str:
 
 
 def as_csv(rows: list[Cooperation]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_columns())
-    for entry in rows:
-        writer.writerow([
-            v.isoformat() if isinstance(v, date) else "" if v is None else _safe(v)
-            for v in _cells(entry)
-        ])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_filename("csv")}"'},
-    )
+    return csv_response(_columns(), (_cells(entry) for entry in rows), _filename("csv"))
 
 
 def as_xlsx(rows: list[Cooperation]) -> Response:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = gettext("Cooperation")[:31]
-    sheet.append(_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for entry in rows:
-        sheet.append([_safe(v) for v in _cells(entry)])
-    for column in DATE_COLUMNS:
-        for cell in sheet[column][1:]:
-            cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_filename("xlsx")}"'},
-    )
+    return table_xlsx(gettext("Cooperation"), _columns(), (_cells(entry) for entry in rows),
+                      _filename("xlsx"), date_columns=DATE_COLUMNS)

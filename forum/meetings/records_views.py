@@ -3,18 +3,12 @@ overview with its CSV and XLSX exports. Routes on the meetings blueprint."""
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
-from urllib.parse import quote
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from forum.access import SECRETARIAT, access
 from forum.db import db
+from forum.exports import csv_response, table_xlsx
 from forum.i18n import local
 from forum.meetings import queries, records
 from forum.meetings.blueprint import bp
@@ -30,7 +24,6 @@ from forum.meetings.records_forms import (
     attendance_entries,
     attendance_form,
 )
-from forum.roster.exports import _safe as safe_cell
 from forum.timeutil import today
 
 
@@ -297,12 +290,6 @@ def _filename(year: int, extension: str) -> str:
     return f"{stem}-{year}.{extension}"
 
 
-def _disposition(name: str) -> str:
-    # A plain ASCII name for old clients, the real one (närvaro…) for the rest (RFC 6266).
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-
-
 @bp.get("/attendance.csv")
 @access(SECRETARIAT)
 def attendance_csv():
@@ -310,17 +297,7 @@ def attendance_csv():
     if year is None:
         return redirect(url_for("meetings.attendance_overview", year=request.args.get("year")))
     overview = records.attendance_overview(db.session, year)
-    buffer = io.StringIO()
-    # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_columns())
-    for row in _rows(overview):
-        writer.writerow([safe_cell(v) for v in row])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": _disposition(_filename(year, "csv"))},
-    )
+    return csv_response(_columns(), _rows(overview), _filename(year, "csv"))
 
 
 @bp.get("/attendance.xlsx")
@@ -330,20 +307,5 @@ def attendance_xlsx():
     if year is None:
         return redirect(url_for("meetings.attendance_overview", year=request.args.get("year")))
     overview = records.attendance_overview(db.session, year)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(year)
-    sheet.append(_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in _rows(overview):
-        sheet.append([None if v == "" else safe_cell(v) for v in row])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": _disposition(_filename(year, "xlsx"))},
-    )
+    rows = ([None if v == "" else v for v in row] for row in _rows(overview))
+    return table_xlsx(str(year), _columns(), rows, _filename(year, "xlsx"))

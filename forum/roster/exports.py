@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import Response
 from flask_babel import gettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from forum.exports import csv_response, table_xlsx
 from forum.i18n import local
 from forum.roster.models import Side
 from forum.roster.queries import RosterRow
@@ -72,50 +69,10 @@ def _filename(on: date, extension: str) -> str:
     return f"{stem}-{on.isoformat()}.{extension}"
 
 
-def _safe(value: object) -> object:
-    # A cell that starts like a formula is data, not a formula, in any spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(rows: list[RosterRow], on: date) -> Response:
-    buffer = io.StringIO()
-    # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_columns())
-    for row in rows:
-        writer.writerow(
-            [
-                v.isoformat() if isinstance(v, date) else "" if v is None else _safe(v)
-                for v in _cells(row)
-            ]
-        )
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(on, "csv")}"'},
-    )
+    return csv_response(_columns(), (_cells(row) for row in rows), _filename(on, "csv"))
 
 
 def as_xlsx(rows: list[RosterRow], on: date) -> Response:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = on.isoformat()
-    sheet.append(_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(v) for v in _cells(row)])
-    for column in ("N", "O"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(on, "xlsx")}"'},
-    )
+    return table_xlsx(on.isoformat(), _columns(), (_cells(row) for row in rows),
+                      _filename(on, "xlsx"), date_columns=("N", "O"))

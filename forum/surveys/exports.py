@@ -1,11 +1,9 @@
 """A survey's answers as CSV and XLSX: one row per region (or participant), one column per
 question, in the reader's language; the XLSX has the compiled results on a second sheet.
-The same cell guard and CSV dialect as the roster's export (forum/roster/exports.py)."""
+The cell guard and CSV dialect are every export's (forum/exports.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from datetime import datetime
@@ -15,14 +13,13 @@ from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from forum.roster.exports import _safe
+from forum.exports import csv_response, fill_sheet, xlsx_bytes, xlsx_response
+from forum.exports import safe as _safe
 from forum.roster.models import Region
 from forum.surveys import results
 from forum.surveys.models import Question, QuestionKind, Survey, SurveyResponse
 from forum.surveys.queries import Respondents
 from forum.timeutil import STOCKHOLM
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_stem(survey: Survey) -> str:
@@ -79,17 +76,8 @@ def _rows(survey: Survey, questions: list[Question], respondents: Respondents,
 
 def as_csv(survey: Survey, questions: list[Question], respondents: Respondents, *,
            language: str, regions: dict[str, Region]) -> Response:
-    buffer = io.StringIO()
-    # Semicolons and a byte-order mark, like the roster: Excel with Swedish settings.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_columns(survey, questions))
-    for row in _rows(survey, questions, respondents, language, regions, numbers=False):
-        writer.writerow(["" if v is None else v.strftime("%Y-%m-%d %H:%M")
-                         if isinstance(v, datetime) else _safe(v) for v in row])
-    return Response(
-        "\ufeff" + buffer.getvalue(), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{file_stem(survey)}.csv"'},
-    )
+    rows = _rows(survey, questions, respondents, language, regions, numbers=False)
+    return csv_response(_columns(survey, questions), rows, f"{file_stem(survey)}.csv")
 
 
 def workbook(survey: Survey, questions: list[Question], respondents: Respondents,
@@ -98,17 +86,11 @@ def workbook(survey: Survey, questions: list[Question], respondents: Respondents
     book = Workbook()
     answers = book.active
     answers.title = gettext("Answers")[:31]
-    answers.append(_columns(survey, questions))
+    fill_sheet(answers, _columns(survey, questions),
+               _rows(survey, questions, respondents, language, regions, numbers=True),
+               date_columns=("E", "F"), date_format="yyyy-mm-dd hh:mm", freeze="C2")
     for cell in answers[1]:
-        cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in _rows(survey, questions, respondents, language, regions, numbers=True):
-        answers.append([_safe(v) for v in row])
-    for column in ("E", "F"):
-        for cell in answers[column][1:]:
-            cell.number_format = "yyyy-mm-dd hh:mm"
-    answers.freeze_panes = "C2"
-    answers.auto_filter.ref = answers.dimensions
 
     summary = book.create_sheet(gettext("Compiled")[:31])
     summary.append([survey.title])
@@ -140,14 +122,9 @@ def workbook(survey: Survey, questions: list[Question], respondents: Respondents
                                                                        vertical="top")
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["B"].width = 60
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)
 
 
 def as_xlsx(content: bytes, survey: Survey) -> Response:
-    return Response(
-        content, mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{file_stem(survey)}.xlsx"'},
-    )
+    return xlsx_response(content, f"{file_stem(survey)}.xlsx")
 

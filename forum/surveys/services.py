@@ -24,6 +24,7 @@ from werkzeug.datastructures import FileStorage
 from forum import mail
 from forum.accounts.models import Account
 from forum.audit.services import record, snapshot
+from forum.exports import XLSX
 from forum.meetings.models import Meeting, MeetingStatus
 from forum.meetings.queries import participants
 from forum.roster.models import Person, Region
@@ -559,7 +560,6 @@ def forget(session: Session, token: str | None) -> None:
 # --- results as material ----------------------------------------------------------------------
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def attach_results(session: Session, survey: Survey, *, by, meeting_id: int | None,
