@@ -114,7 +114,7 @@ def test_language_switch_changes_to_english_and_back(page):
     submit(page, page.locator("form.language-switch button[value='sv']"))
     assert html_lang(page) == "sv"
     assert page.url.endswith("/")
-    assert page.get_by_role("heading", name="Politikerforum").is_visible()
+    assert page.get_by_role("heading", name="Politikerforum", exact=True).is_visible()
 
 
 # --- a form -----------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_nominate_refuses_a_held_seat_beside_the_field_then_succeeds(staff_page,
     person = page.locator("select#person_id")
     vacant_seat = seat.input_value()
     # Someone from Tillväxtverket who holds no seat, to the majority seat that is held.
-    newcomer_id, _label = _option(person, "Analytiker")
+    newcomer_id, _label = _option(person, "(Analytiker, Tillväxtverket)")
     name = _person_name(live_server, newcomer_id)
     person.select_option(newcomer_id)
     seat.select_option(_option(seat, "majoritet")[0])
