@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WRK_SCRIPT = Path(__file__).with_name("wrk_summary.lua")
+# In a path, FRESH becomes a number of its own in every request (wrk_fresh.lua).
+FRESH = "FRESH"
+WRK_FRESH_SCRIPT = Path(__file__).with_name("wrk_fresh.lua")
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def measure(client: str, port: int, path: str, headers: dict[str, str], load: Lo
 
 def _wrk(port: int, path: str, headers: dict[str, str], load: Load) -> Measured:
     command = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{load.seconds}s",
-               "--latency", "-s", str(WRK_SCRIPT)]
+               "--latency", "-s", str(WRK_FRESH_SCRIPT if FRESH in path else WRK_SCRIPT)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{path}")
@@ -89,12 +92,14 @@ def _python(port: int, path: str, headers: dict[str, str], load: Load,
 
     def run(n: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        sent = 0
         while True:
             began = time.perf_counter()
             if began >= deadline:
                 break
+            sent += 1
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", path.replace(FRESH, f"{n}-{sent}"), headers=headers)
                 response = connection.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException):

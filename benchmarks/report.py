@@ -27,6 +27,7 @@ class Row:
     answer: Answer
     ratio: float  # to the ceiling of the same round; the median over the rounds
     errors: int  # over all rounds
+    small: Answer | None = None  # the same answer from a forum a twentieth the size
 
     @property
     def verdict(self) -> str:
@@ -41,6 +42,9 @@ class Row:
             found.append(f"{self.errors} failed or unexpected answers under load")
         if self.scenario.conditional and self.measured.bytes_per_request > 2048:
             found.append("answers under load too large for a 304")
+        if self.small is not None and self.answer.queries > self.small.queries:
+            found.append(f"SQL grows with the data ({self.small.queries} → "
+                         f"{self.answer.queries})")
         return found
 
 
@@ -82,7 +86,7 @@ def _size(n: int) -> str:
 
 
 def cells(row: Row) -> list[str]:
-    target = f"≥ {row.scenario.target:.1f}" if row.scenario.target is not None else "–"
+    target = f"≥ {row.scenario.target:g}" if row.scenario.target is not None else "–"
     check = "; ".join(row.problems) or f"ok {row.answer.checked}".strip()
     return [
         row.scenario.name,
@@ -94,14 +98,16 @@ def cells(row: Row) -> list[str]:
         f"{row.measured.server_cpu_ms:.2f} ms",
         f"{target} {row.verdict}".strip(),
         _size(row.answer.size),
+        f"{row.answer.made_ms:.1f} ms",
         str(row.answer.queries),
+        str(row.small.queries) if row.small is not None else "–",
         check,
     ]
 
 
 HEADINGS = ["scenario", "status", "req/s", "median", "p95", "÷ ceiling", "CPU/req", "target",
-            "size", "SQL/req", "check"]
-RIGHT = {1, 2, 3, 4, 5, 6, 8, 9}
+            "size", "made in", "SQL/req", "at 1/20", "check"]
+RIGHT = {1, 2, 3, 4, 5, 6, 8, 9, 10, 11}
 
 
 def table(rows: list[Row], markdown: bool) -> str:

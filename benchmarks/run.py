@@ -36,8 +36,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", help="an EMPTY database to fill, e.g. "
                         "postgresql://forum:forum@127.0.0.1/forum_bench (default: SQLite in a "
                         "temporary folder)")
-    parser.add_argument("--meetings", type=int, default=200,
-                        help="meetings of the measured body, eight a year (default 200)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="the generated forum's size: 1.0 is 5,000 people, 2,000 meetings "
+                        "and 50,000 documents over 20 years (default 1.0; 0.05 for a quick run)")
+    parser.add_argument("--no-compare", dest="compare", action="store_false",
+                        help=f"do not count each answer's SQL again on a forum {SMALLER} times "
+                        "smaller (it is counted by default: SQL per request must not grow "
+                        "with the data)")
     parser.add_argument("--seconds", type=int, default=10, help="load per scenario (10)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure every scenario this many times, in turn, and take the "
@@ -88,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             "FORUM_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": url,
+            "BLOB_STORAGE_PATH": f"{folder}/blobs",
+            "STORAGE_PATH": f"{folder}/files",
             "BASE_URL": f"http://127.0.0.1:{port}",
             "MAIL_BACKEND": "console",
         }
@@ -97,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Generating a forum into {make_url(url).render_as_string()} …")
         with app.app_context():
             try:
-                forum = dataset.build(db.engine, db.session, args.meetings)
+                forum = dataset.build(db.engine, db.session, args.scale)
             except dataset.NotEmpty as refusal:
                 say(f"Refused: {refusal}")
                 return 2
@@ -106,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         answers = {s.name: inprocess.answer(app, forum, s) for s in scenarios}
         builds = inprocess.cold_builds(app, forum, args.builds)
         app.extensions["forum.db"]["engine"].dispose()
+        small = (_small(folder, environment, args.scale / SMALLER, scenarios)
+                 if args.compare else {})
 
         with server.gunicorn(port, environment, Path(folder) / "gunicorn.log") as served:
             prepared = [(s, _prepare(port, forum, s)) for s in scenarios]
@@ -122,20 +131,39 @@ def main(argv: list[str] | None = None) -> int:
                         measured, server_cpu_ms=(served.cpu_seconds() - cpu) * 1000
                         / max(measured.requests, 1))
                 rounds.append(figures)
-        rows = [_row(s, rounds, answers[s.name]) for s in scenarios]
+        rows = [_row(s, rounds, answers[s.name], small.get(s.name)) for s in scenarios]
 
     failed = _print(args, client, report.machine(database, load_average), rows, builds)
     return 1 if args.check and failed else 0
 
 
+# SQL per request must not grow with the data: each answer is counted again on a forum this
+# many times smaller.
+SMALLER = 20
+
+
+def _small(folder: str, environment: dict[str, str], scale: float,
+           scenarios: list[Scenario]) -> dict[str, inprocess.Answer]:
+    """The scenarios' answers from a smaller forum, generated into SQLite beside the other."""
+    app = create_app({**environment, "DATABASE_URL": f"sqlite:///{folder}/small.sqlite",
+                      "BLOB_STORAGE_PATH": f"{folder}/small-blobs",
+                      "STORAGE_PATH": f"{folder}/small-files"})
+    say(f"Counting queries again on a forum {SMALLER} times smaller (scale {scale:g}) …")
+    with app.app_context():
+        forum = dataset.build(db.engine, db.session, scale)
+    found = {s.name: inprocess.answer(app, forum, s, times=1) for s in scenarios}
+    app.extensions["forum.db"]["engine"].dispose()
+    return found
+
+
 def _row(scenario: Scenario, rounds: list[dict[str, load.Measured]],
-         answer: inprocess.Answer) -> report.Row:
+         answer: inprocess.Answer, small: inprocess.Answer | None) -> report.Row:
     ceiling = next(s for s in SCENARIOS if s.ceiling).name
     runs = sorted(rounds, key=lambda figures: figures[scenario.name].per_second)
     ratio = statistics.median(
         figures[scenario.name].per_second / figures[ceiling].per_second for figures in rounds)
     return report.Row(scenario, runs[len(runs) // 2][scenario.name], answer, ratio,
-                      sum(figures[scenario.name].errors for figures in rounds))
+                      sum(figures[scenario.name].errors for figures in rounds), small)
 
 
 def _prepare(port: int, forum: dataset.Forum, scenario: Scenario) -> dict[str, str]:

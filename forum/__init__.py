@@ -53,8 +53,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
-    from forum import access, i18n, mail, security
-    from forum import observability
+    from forum import access, answers, i18n, mail, observability, security
     from forum.db import db
     from forum.extensions import babel, csrf, limiter, login_manager
 
@@ -75,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     access.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    answers.init_app(app)
 
 
 def register_proxies(app: Flask) -> None:
@@ -93,14 +93,14 @@ def register_blueprints(app: Flask) -> None:
     from forum.bodies.views import bp as bodies_bp
     from forum.calendars.views import bp as calendars_bp
     from forum.cooperation.views import bp as cooperation_bp
+    from forum.dashboard.views import bp as dashboard_bp
     from forum.health import bp as health_bp
     from forum.material.views import bp as material_bp
-    from forum.news.views import bp as news_bp
-    from forum.dashboard.views import bp as dashboard_bp
     from forum.meetings import planner_views, records_views, views  # noqa: F401  (routes)
     from forum.meetings.blueprint import bp as meetings_bp
-    from forum.proposals.views import bp as proposals_bp
+    from forum.news.views import bp as news_bp
     from forum.privacy.views import bp as privacy_bp
+    from forum.proposals.views import bp as proposals_bp
     from forum.public.views import bp as public_bp
     from forum.roster.views import bp as roster_bp
     from forum.surveys.views import bp as surveys_bp

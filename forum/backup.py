@@ -855,6 +855,10 @@ def restore(engine: Engine, path: Path, *, blob_store: LocalBlobStore,
             raise BackupError(f"The restore failed and was rolled back: {_reason(error)}") \
                 from error
         raise
+    # The planner's statistics for the tables just filled: SQLite gathers none by itself,
+    # and PostgreSQL's autovacuum would only a while later.
+    with engine.begin() as connection:
+        connection.execute(sa.text("ANALYZE"))
     return summary
 
 

@@ -30,6 +30,7 @@ ENV_SETTINGS: dict[str, type] = {
     "STORAGE_PATH": str,
     "LOG_FORMAT": str,
     "LOG_LEVEL": str,
+    "ANSWER_CACHE_SECONDS": int,
 }
 
 
@@ -106,6 +107,11 @@ class Defaults:
     # json in production, text in development. LOG_LEVEL: DEBUG, INFO, WARNING or ERROR.
     LOG_FORMAT: str | None = None
     LOG_LEVEL = "INFO"
+
+    # How long each process may answer a calendar feed, or a public page as an anonymous
+    # visitor sees it, from memory (forum/answers.py); a write in the process forgets them
+    # at once, other processes within these seconds. 0 turns it off.
+    ANSWER_CACHE_SECONDS = 10
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, object]:

@@ -56,6 +56,8 @@ def make_test_app(database_url_: str, **config):
         "MAIL_DELIVERY": "worker",
         "MAIL_DEFAULT_SENDER": "Forum <forum@test.example>",
         "BASE_URL": "http://forum.test",
+        # Answers kept in memory are tested on their own (tests/ops/test_answers.py).
+        "ANSWER_CACHE_SECONDS": 0,
     }
     settings.update(config)
     return create_app(settings)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.access import PUBLIC, SECRETARIAT, access
+from forum.answers import for_visitors
 from forum.bodies import queries, services
 from forum.bodies.forms import KIND_LABELS, BodyForm, MemberForm
 from forum.bodies.services import BodyError
@@ -31,6 +32,7 @@ def body_labels():
 
 @bp.get("/bodies")
 @access(PUBLIC)
+@for_visitors
 def bodies():
     form, on = _roster_date()
     summaries = queries.bodies(db.session, on)
@@ -40,6 +42,7 @@ def bodies():
 
 @bp.get("/bodies/<slug>")
 @access(PUBLIC)
+@for_visitors
 def body(slug: str):
     form, on = _roster_date()
     page = queries.body_page(db.session, slug, on, current_reader()) or abort(404)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -23,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from forum.accounts.models import Account
+from forum.answers import Memory
 from forum.calendars import ics
 from forum.calendars.models import CalendarToken, FeedState
 from forum.i18n import local
@@ -282,44 +281,14 @@ def changed_at(session: Session, key: str, fingerprint: str) -> datetime:
 # --- the built bytes, kept per process --------------------------------------------------
 
 
-class BuiltFeeds:
-    """A small LRU of built feeds by fingerprint, bounded by their total size."""
-
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get_or_build(self, fingerprint: str, build: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            found = self._items.get(fingerprint)
-            if found is not None:
-                self._items.move_to_end(fingerprint)
-                return found
-        built = build()
-        with self._lock:
-            if fingerprint not in self._items and len(built) <= self.max_bytes:
-                self._items[fingerprint] = built
-                self._size += len(built)
-                while self._size > self.max_bytes:
-                    _, dropped = self._items.popitem(last=False)
-                    self._size -= len(dropped)
-        return built
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._size = 0
-
-
-built_feeds = BuiltFeeds()
+# Built once per fingerprint and process; never stale, since the fingerprint is the content.
+built_feeds = Memory(32 * 1024 * 1024)
 
 
 # --- personal tokens --------------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
+def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -327,7 +296,7 @@ def issue_token(session: Session, account: Account) -> str:
     """A new secret feed address for the account; the old one stops working."""
     revoke_tokens(session, account)
     raw = secrets.token_urlsafe(32)
-    session.add(CalendarToken(account_id=account.id, token_hash=_hash(raw)))
+    session.add(CalendarToken(account_id=account.id, token_hash=token_hash(raw)))
     session.flush()
     return raw
 
@@ -353,7 +322,7 @@ def find_token(session: Session, raw: str) -> CalendarToken | None:
     """The token if it opens a feed now: known, not revoked, its account active."""
     if not raw or len(raw) > 200:
         return None
-    token = session.scalar(_TOKEN, {"token_hash": _hash(raw)})
+    token = session.scalar(_TOKEN, {"token_hash": token_hash(raw)})
     if token is None or not token.account.is_active:
         return None
     return token

@@ -28,7 +28,9 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from werkzeug.http import is_resource_modified
 
+from forum import answers
 from forum.access import PUBLIC, SIGNED_IN, access
+from forum.answers import for_visitors
 from forum.audit.services import record
 from forum.calendars import feeds
 from forum.db import db
@@ -65,25 +67,55 @@ def _serve(key: str, fingerprint: str, build: Callable[[], bytes], *, private: b
     """Answer a feed: 304 when the client has this version, otherwise the bytes, built once
     per version and process. The fingerprint is the strong ETag."""
     last_modified: datetime = feeds.changed_at(db.session, key, fingerprint)
-    cache_control = f"{'private' if private else 'public'}, max-age={MAX_AGE}"
-    if not is_resource_modified(request.environ, etag=fingerprint, last_modified=last_modified):
-        response = Response(status=304)
-    else:
+    body = None
+    if is_resource_modified(request.environ, etag=fingerprint, last_modified=last_modified):
         body = feeds.built_feeds.get_or_build(fingerprint, build)
-        if download_name:
-            response = send_file(BytesIO(body), mimetype=MIMETYPE, as_attachment=True,
-                                 download_name=download_name, conditional=False, etag=False,
-                                 max_age=None)
-        else:
-            response = Response(body, mimetype=MIMETYPE)
+    return _answer(fingerprint, last_modified, body, private=private,
+                   download_name=download_name)
+
+
+def _answer(fingerprint: str, last_modified: datetime, body: bytes | None, *, private: bool,
+            download_name: str | None = None) -> Response:
+    """The answer itself: the bytes, or a 304 when `body` is None."""
+    if body is None:
+        response = Response(status=304)
+    elif download_name:
+        response = send_file(BytesIO(body), mimetype=MIMETYPE, as_attachment=True,
+                             download_name=download_name, conditional=False, etag=False,
+                             max_age=None)
+    else:
+        response = Response(body, mimetype=MIMETYPE)
+    if body is not None:
         response.content_type = f"{MIMETYPE}; charset=utf-8"
     response.set_etag(fingerprint)
     response.last_modified = last_modified
-    response.headers["Cache-Control"] = cache_control
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={MAX_AGE}"
     if private:
         # The address is the key: keep it out of search engines and referrers.
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _from_memory(key: tuple, *, private: bool) -> Response | None:
+    """The feed's answer without the database, when this process served it a few seconds
+    ago and has written nothing since (forum/answers.py); None otherwise."""
+    known = answers.recall(key)
+    if known is None:
+        return None
+    fingerprint, last_modified = known
+    if not is_resource_modified(request.environ, etag=fingerprint, last_modified=last_modified):
+        return _answer(fingerprint, last_modified, None, private=private)
+    body = feeds.built_feeds.get(fingerprint)
+    if body is None:
+        return None
+    return _answer(fingerprint, last_modified, body, private=private)
+
+
+def _remember(key: tuple, response: Response) -> Response:
+    etag, _weak = response.get_etag()
+    if response.status_code in (200, 304) and etag and response.last_modified:
+        answers.remember(key, (etag, response.last_modified), 200)
     return response
 
 
@@ -107,18 +139,28 @@ def meeting_file(meeting_id: int):
 @bp.get("/calendar/<slug>.ics")
 @access(PUBLIC)
 def body_feed(slug: str):
+    language = _feed_language()
+    remembered = ("feed", slug, language)
+    response = _from_memory(remembered, private=False)
+    if response is not None:
+        return response
     body = db.session.scalar(_BODY, {"slug": slug})
     if body is None:
         abort(404)
-    language = _feed_language()
     fingerprint = feeds.body_fingerprint(db.session, body, language)
-    return _serve(f"body:{body.id}:{language}", fingerprint,
-                  lambda: feeds.body_feed(db.session, body, language), private=False)
+    return _remember(remembered, _serve(
+        f"body:{body.id}:{language}", fingerprint,
+        lambda: feeds.body_feed(db.session, body, language), private=False))
 
 
 @bp.get("/calendar/personal/<token>.ics")
 @access(PUBLIC)  # calendar programs cannot log in: the token in the address is the key
 def personal_feed(token: str):
+    # Kept by the token's hash, as the database keeps it.
+    remembered = ("personal feed", feeds.token_hash(token))
+    response = _from_memory(remembered, private=True)
+    if response is not None:
+        return response
     found = feeds.find_token(db.session, token)
     if found is None:
         abort(404)
@@ -127,7 +169,7 @@ def personal_feed(token: str):
     response = _serve(f"personal:{found.id}", fingerprint,
                       lambda: feeds.personal_feed(db.session, account), private=True)
     feeds.record_use(db.session, found)
-    return response
+    return _remember(remembered, response)
 
 
 def _body_feeds() -> list[dict]:
@@ -143,6 +185,7 @@ def _body_feeds() -> list[dict]:
 
 @bp.get("/calendar")
 @access(PUBLIC)
+@for_visitors
 def help_page():
     return render_template("calendars/help.html", feeds=_body_feeds())
 

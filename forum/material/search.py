@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from markupsafe import Markup
-from sqlalchemy import delete, desc, func, insert, literal_column, select, table, column
+from sqlalchemy import column, delete, desc, func, insert, literal_column, select, table
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from forum.material.access import Reader
@@ -96,18 +96,24 @@ def _query_stems(query: str) -> list[str]:
     return [s for s in stems(query) if s][:20]
 
 
-def search(
-    session: Session,
-    query: str,
-    reader: Reader,
-    *,
-    kind: DocumentKind | None = None,
-    theme_id: int | None = None,
-    limit: int = 50,
-) -> list[Hit]:
-    words = _query_stems(query)
-    if not words:
-        return []
+def _limited(statement, reader: Reader, kind: DocumentKind | None, theme_id: int | None):
+    """The statement limited to what the reader may read, and to the filters asked for."""
+    statement = statement.where(reader.condition())
+    if kind is not None:
+        statement = statement.where(Document.kind == kind)
+    if theme_id is not None:
+        statement = statement.where(Document.id.in_(
+            select(document_themes.c.document_id).where(document_themes.c.theme_id == theme_id)))
+    return statement
+
+
+def _fts_match(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _matching(session: Session, words: list[str], query: str, reader: Reader,
+              kind: DocumentKind | None, theme_id: int | None):
+    """The documents that match, as (statement, the order of relevance)."""
     # A document whose title has every word comes first, then one whose description has
     # them, then the rest; within each, by the database's relevance. (Weights alone would
     # let a long text that repeats a word outrank a title that has it once.)
@@ -123,7 +129,7 @@ def search(
             .where(tsv.op("@@")(tsquery))
         )
     else:
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        match = _fts_match(words)
         rank = -literal_column("bm25(document_fts, 10.0, 4.0, 1.0)")  # lower is better
 
         def matches_in(column: str):
@@ -139,29 +145,76 @@ def search(
             .join(DocumentText, DocumentText.document_id == Document.id)
             .where(literal_column("document_fts").op("MATCH")(match))
         )
-    statement = statement.where(reader.condition())
-    if kind is not None:
-        statement = statement.where(Document.kind == kind)
-    if theme_id is not None:
-        statement = statement.where(Document.id.in_(
-            select(document_themes.c.document_id).where(document_themes.c.theme_id == theme_id)))
+    statement = _limited(statement, reader, kind, theme_id)
+    order = (desc(in_title), desc(in_description), desc(rank), Document.updated_at.desc(),
+             Document.id.desc())
+    return statement, order
+
+
+def search(
+    session: Session,
+    query: str,
+    reader: Reader,
+    *,
+    kind: DocumentKind | None = None,
+    theme_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Hit]:
+    """The documents the reader may read that match, most relevant first: `limit` of them
+    from `offset`."""
+    words = _query_stems(query)
+    if not words:
+        return []
+    statement, order = _matching(session, words, query, reader, kind, theme_id)
     statement = (
-        statement.options(joinedload(Document.meeting), selectinload(Document.themes),
-                          selectinload(Document.versions))
-        .order_by(desc(in_title), desc(in_description), desc(rank), Document.updated_at.desc(),
-                  Document.id.desc())
-        .limit(limit)
+        statement.options(joinedload(Document.meeting), selectinload(Document.themes))
+        .order_by(*order).limit(limit).offset(offset)
     )
     wanted = set(words)
     return [Hit(document, snippet(document.description + "\n" + body, wanted))
             for document, body in session.execute(statement).unique()]
 
 
+def count(
+    session: Session,
+    query: str,
+    reader: Reader,
+    *,
+    kind: DocumentKind | None = None,
+    theme_id: int | None = None,
+) -> int:
+    """How many documents search() would find in all."""
+    words = _query_stems(query)
+    if not words:
+        return 0
+    if _dialect(session) == "postgresql":
+        statement, _ = _matching(session, words, query, reader, kind, theme_id)
+        found = statement.with_only_columns(func.count(Document.id)).order_by(None)
+    else:
+        # The match first, as a set of ids: joined, SQLite's planner may walk every
+        # readable document and match each (a second, not milliseconds, at 50,000).
+        matched = (select(FTS.c.rowid).select_from(FTS)
+                   .where(literal_column("document_fts").op("MATCH")(_fts_match(words))))
+        found = _limited(select(func.count(Document.id)).where(Document.id.in_(matched)),
+                         reader, kind, theme_id)
+    return session.scalar(found) or 0
+
+
+@lru_cache(maxsize=256)
+def _beginning_with(stems: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
 def snippet(text: str, wanted: set[str], width: int = 90) -> Markup:
     """A stretch of the text around the first word whose stem was asked for, with the
     matching words marked; HTML-escaped."""
-    # Lazily: a document's text can be half a million characters.
-    first = next((m for m in WORD.finditer(text) if stem(m.group()) in wanted), None)
+    # Lazily: a document's text can be half a million characters. Snowball's Swedish stems
+    # only take endings off, so only the words that begin with a stem asked for are
+    # stemmed to see whether they are one of them.
+    first = next((m for m in _beginning_with(frozenset(wanted)).finditer(text)
+                  if stem(m.group()) in wanted), None)
     if first is None:
         start, end = 0, min(len(text), 2 * width)
     else:

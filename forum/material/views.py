@@ -33,10 +33,11 @@ from zipstream import ZipStream
 
 from forum import blobs
 from forum.access import PUBLIC, SECRETARIAT, access, account, is_secretariat
+from forum.accounts.models import Account
+from forum.answers import for_visitors
 from forum.db import db
 from forum.forms import Form
 from forum.i18n import local
-from forum.accounts.models import Account
 from forum.material import distribution, search, services
 from forum.material.access import current_reader
 from forum.material.forms import (
@@ -506,6 +507,7 @@ def _document_year():
 
 @bp.get("/themes")
 @access(PUBLIC)
+@for_visitors
 def themes():
     reader = current_reader()
     periods = db.session.scalars(
@@ -526,8 +528,13 @@ def themes():
                            meetings=meetings)
 
 
+# A theme's page shows its latest meetings; the meetings list has all of them.
+THEME_MEETINGS = 12
+
+
 @bp.get("/themes/<int:theme_id>")
 @access(PUBLIC)
+@for_visitors
 def theme(theme_id: int):
     found = db.session.scalar(select(Theme).where(Theme.id == theme_id)
                               .options(joinedload(Theme.period)))
@@ -561,28 +568,45 @@ def theme(theme_id: int):
         select(Meeting).where(Meeting.theme_id == found.id)
         .options(joinedload(Meeting.body), joinedload(Meeting.theme),
                  joinedload(Meeting.host_region))
-        .order_by(Meeting.start_at.desc())
+        .order_by(Meeting.start_at.desc()).limit(THEME_MEETINGS)
     ).all()
+    meetings_total = db.session.scalar(
+        select(func.count(Meeting.id)).where(Meeting.theme_id == found.id))
     return render_template(
         "material/theme.html", theme=found, form=form, documents=documents, meetings=meetings,
+        meetings_total=meetings_total,
         page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total,
         now=utcnow(),
     )
 
 
+# Search hits shown a page at a time.
+HITS_PER_PAGE = 20
+
+
 @bp.get("/search")
 @access(PUBLIC)
+@for_visitors
 def search_page():
     form = SearchForm(request.args)
     form.theme.set_choices(theme_choices(db.session))
     hits = None
-    if request.args.get("q"):
-        if form.validate():
-            hits = search.search(
-                db.session, form.q.data or "", current_reader(),
-                kind=DocumentKind(form.kind.data) if form.kind.data else None,
-                theme_id=form.theme.data,
-            )
+    total = page = pages = 0
+    if request.args.get("q") and form.validate():
+        asked = {"session": db.session, "query": form.q.data or "", "reader": current_reader(),
+                 "kind": DocumentKind(form.kind.data) if form.kind.data else None,
+                 "theme_id": form.theme.data}
+        total = search.count(**asked)
+        pages = max(1, -(-total // HITS_PER_PAGE))
+        try:
+            page = min(max(int(request.args.get("page", "1")), 1), pages)
+        except ValueError:
+            page = 1
+        hits = search.search(**asked, limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
     status = 400 if form.errors else 200
-    return render_template("material/search.html", form=form, hits=hits), status
+    asked_for = {name: request.args[name] for name in ("q", "kind", "theme")
+                 if request.args.get(name)}
+    return render_template("material/search.html", form=form, hits=hits, total=total,
+                           page=page, pages=pages, per_page=HITS_PER_PAGE,
+                           asked_for=asked_for), status
 

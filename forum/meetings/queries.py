@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import extract, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from forum.meetings.models import Answer, Meeting, MeetingAnswer, MeetingGuest, MeetingStatus
@@ -98,16 +98,7 @@ def meeting_page(session: Session, meeting_id: int) -> Meeting | None:
     )
 
 
-def meetings(
-    session: Session,
-    *,
-    body_id: int | None = None,
-    theme_id: int | None = None,
-    year: int | None = None,
-) -> list[Meeting]:
-    query = select(Meeting).options(
-        joinedload(Meeting.body), joinedload(Meeting.theme), joinedload(Meeting.host_region)
-    )
+def _filtered(query, body_id: int | None, theme_id: int | None, year: int | None):
     if body_id is not None:
         query = query.where(Meeting.body_id == body_id)
     if theme_id is not None:
@@ -116,7 +107,62 @@ def meetings(
         start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
         end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
         query = query.where(Meeting.start_at >= start, Meeting.start_at < end)
+    return query
+
+
+def _listed():
+    return select(Meeting).options(
+        joinedload(Meeting.body), joinedload(Meeting.theme), joinedload(Meeting.host_region)
+    )
+
+
+def meetings(
+    session: Session,
+    *,
+    body_id: int | None = None,
+    theme_id: int | None = None,
+    year: int | None = None,
+) -> list[Meeting]:
+    query = _filtered(_listed(), body_id, theme_id, year)
     return list(session.scalars(query.order_by(Meeting.start_at, Meeting.id)))
+
+
+# Held meetings are listed newest first, this many a page: twenty years make 2,000.
+PAST_PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class MeetingList:
+    upcoming: list[Meeting]
+    past: list[Meeting]  # the page asked for, newest first
+    past_total: int
+    page: int
+    pages: int
+
+
+def meeting_list(
+    session: Session,
+    now: datetime,
+    *,
+    page: int = 1,
+    body_id: int | None = None,
+    theme_id: int | None = None,
+    year: int | None = None,
+) -> MeetingList:
+    """The meetings list: every meeting still to come (a year or two of them), and one page
+    of those held. A page beyond the last shows the last."""
+    upcoming = list(session.scalars(
+        _filtered(_listed(), body_id, theme_id, year)
+        .where(Meeting.end_at >= now).order_by(Meeting.start_at, Meeting.id)))
+    total = session.scalar(_filtered(select(func.count(Meeting.id)), body_id, theme_id, year)
+                           .where(Meeting.end_at < now)) or 0
+    pages = max(1, -(-total // PAST_PER_PAGE))
+    page = min(max(page, 1), pages)
+    past = list(session.scalars(
+        _filtered(_listed(), body_id, theme_id, year)
+        .where(Meeting.end_at < now).order_by(Meeting.start_at.desc(), Meeting.id.desc())
+        .limit(PAST_PER_PAGE).offset((page - 1) * PAST_PER_PAGE)))
+    return MeetingList(upcoming, past, total, page, pages)
 
 
 def meetings_of_person(session: Session, person_id: int, since: datetime) -> list[Meeting]:

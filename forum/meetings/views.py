@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.access import PUBLIC, SECRETARIAT, SIGNED_IN, access, is_secretariat
+from forum.answers import for_visitors
 from forum.db import db
 from forum.forms import Form
 from forum.i18n import local
@@ -54,6 +55,7 @@ def _body_choices():
 
 @bp.get("/meetings")
 @access(PUBLIC)
+@for_visitors
 def meetings():
     form = MeetingFilterForm(request.args)
     form.body.set_choices(_body_choices())
@@ -62,26 +64,27 @@ def meetings():
     form.year.choices = [("", "—")] + [(str(y), str(y)) for y in years]
     ok = form.validate() if request.args else True
     year = form.year.data if ok and (form.year.data or "").isdigit() else None
-    rows = queries.meetings(
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        page = 1
+    listing = queries.meeting_list(
         db.session,
+        utcnow(),
+        page=page,
         body_id=form.body.data if ok else None,
         theme_id=form.theme.data if ok else None,
         year=int(year) if year else None,
     )
-    now = utcnow()
-    upcoming = [m for m in rows if _aware(m.end_at) >= now]
-    past = list(reversed([m for m in rows if _aware(m.end_at) < now]))
-    return render_template("meetings/list.html", form=form, upcoming=upcoming, past=past)
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    filters = {name: request.args[name] for name in ("body", "theme", "year")
+               if ok and request.args.get(name)}
+    return render_template("meetings/list.html", form=form, listing=listing,
+                           filters=filters)
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @access(PUBLIC)
+@for_visitors
 def meeting(meeting_id: int):
     return render_template("meetings/meeting.html", **_page_context(_load(meeting_id)))
 

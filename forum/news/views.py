@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.http import is_resource_modified
 
 from forum.access import PUBLIC, SECRETARIAT, access, account, is_secretariat
+from forum.answers import for_visitors
 from forum.calendars import feeds
 from forum.db import db
 from forum.forms import Form
@@ -80,6 +81,7 @@ def _template_helpers(state) -> None:
 
 @bp.get("/news")
 @access(PUBLIC)
+@for_visitors
 def index():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     items, total = queries.published_page(db.session, page)
@@ -101,6 +103,7 @@ def _found(news_id: int) -> NewsItem:
 
 @bp.get("/news/<int:news_id>")
 @access(PUBLIC)
+@for_visitors
 def item(news_id: int):
     found = _found(news_id)
     context = {"item": found, "text": shown(found, language())}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField
 
 from forum.access import PUBLIC, access
+from forum.answers import for_visitors
 from forum.db import db
 from forum.forms import Form
 from forum.news.about import about_context
@@ -38,6 +39,7 @@ def current_period(on=None):
 
 @bp.get("/")
 @access(PUBLIC)
+@for_visitors
 def index():
     return render_template(
         "public/index.html", bodies=forum_bodies(db.session), period=current_period(),
@@ -47,6 +49,7 @@ def index():
 
 @bp.get("/about")
 @access(PUBLIC)
+@for_visitors
 def about():
     return render_template("public/about.html", period=current_period(),
                            **about_context(db.session))
@@ -63,6 +66,7 @@ STATEMENT = {
 
 @bp.get("/accessibility")
 @access(PUBLIC)
+@for_visitors
 def accessibility():
     return render_template("public/accessibility.html", statement=STATEMENT)
 

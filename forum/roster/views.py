@@ -7,6 +7,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.access import PUBLIC, SECRETARIAT, access
+from forum.answers import for_visitors
 from forum.db import db
 from forum.i18n import local
 from forum.roster import exports, queries, services
@@ -39,6 +40,7 @@ def _roster_date():
 
 @bp.get("/regions")
 @access(PUBLIC)
+@for_visitors
 def regions():
     form, on = _roster_date()
     bodies, overview = queries.regions_overview(db.session, on)
@@ -49,6 +51,7 @@ def regions():
 
 @bp.get("/regions/<code>")
 @access(PUBLIC)
+@for_visitors
 def region(code: str):
     form, on = _roster_date()
     page = queries.region_page(db.session, code, on)

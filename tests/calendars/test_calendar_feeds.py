@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.http import http_date, parse_date
 
 from forum.calendars import feeds
-from forum.calendars.feeds import BuiltFeeds
+from forum.answers import Memory
 from forum.calendars.models import FeedState
 from forum.meetings import services
 from forum.meetings.models import Meeting, MeetingGuest, MeetingStatus
@@ -496,7 +496,7 @@ def test_an_unchanged_feed_is_built_once(client, meeting, monkeypatch):
 
 
 def test_built_feeds_are_kept_by_fingerprint():
-    cache = BuiltFeeds(max_bytes=100)
+    cache = Memory(max_bytes=100)
     calls = []
 
     def build(value: bytes):
@@ -508,7 +508,7 @@ def test_built_feeds_are_kept_by_fingerprint():
 
 
 def test_built_feeds_drop_the_least_recently_used_beyond_their_size():
-    cache = BuiltFeeds(max_bytes=100)
+    cache = Memory(max_bytes=100)
     calls = []
 
     def build(key: str, size: int):

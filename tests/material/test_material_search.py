@@ -293,3 +293,38 @@ def test_a_new_version_without_text_clears_the_old_text(
     add_version(document, image_file("PNG"), "affisch.png")
     assert found(client, "fjällturism") == []
     assert found(client, "affisch") == ["Affisch"]
+
+
+# --- many hits -----------------------------------------------------------------------------
+
+
+def test_many_hits_come_a_page_at_a_time_with_their_total(client, add_document, meeting,
+                                                           count_queries):
+    from forum.material.views import HITS_PER_PAGE
+
+    for number in range(1, HITS_PER_PAGE + 4):
+        add_document(meeting, title=f"Vätgasrapport {number:02d}",
+                     content=unique("Om vätgas i regionerna.").encode())
+    add_document(meeting, title="Hemlig vätgasrapport", visibility=Visibility.SECRETARIAT,
+                 content=unique("Om vätgas.").encode())
+
+    def page_of(number: int | str) -> str:
+        response = client.get("/search", query_string={"q": "vätgas", "page": number})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    first = page_of(1)
+    heading = re.search(r'<h2 id="hits-heading">(\d+) ', first)
+    assert heading and int(heading.group(1)) == HITS_PER_PAGE + 3  # not the secret one
+    assert first.count('class="search-hit"') == HITS_PER_PAGE
+    assert "Sida 1 av 2" in first and "page=2" in first and "q=v%C3%A4tgas" in first
+    second = page_of(2)
+    assert second.count('class="search-hit"') == 3
+    assert f'<ol class="search-hits" start="{HITS_PER_PAGE + 1}">' in second
+    shown = set(re.findall(r"Vätgasrapport \d\d", first + second))
+    assert len(shown) == HITS_PER_PAGE + 3  # every hit once, none on both pages
+    assert page_of(9).count('class="search-hit"') == 3  # beyond the last: the last
+    assert page_of("x").count('class="search-hit"') == HITS_PER_PAGE
+    with count_queries() as counter:
+        page_of(2)
+    assert counter.count <= 6
